@@ -1,0 +1,1 @@
+//! ABI of the bonding_manager contract.

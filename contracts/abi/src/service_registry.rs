@@ -1,0 +1,1 @@
+//! ABI of the service_registry contract.

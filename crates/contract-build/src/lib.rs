@@ -1,0 +1,1 @@
+//! Builds the Stylus contracts to WASM, compresses them as cargo-stylus does and reports sizes.

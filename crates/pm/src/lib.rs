@@ -1,0 +1,1 @@
+//! Probabilistic micropayment tickets: types, hashing, sender and recipient logic.

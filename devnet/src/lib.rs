@@ -1,0 +1,1 @@
+//! An anvil-compatible local Arbitrum chain that executes real Stylus WASM.

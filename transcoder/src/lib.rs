@@ -1,0 +1,1 @@
+//! Deterministic, verifiable transcoding of video segments into renditions.
