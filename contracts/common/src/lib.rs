@@ -1,3 +1,15 @@
-//! Shared contract code: fixed-point math, controller lookups, access checks.
+//! Shared contract code: revert encoding and checked math ([`revert`]), Livepeer's
+//! fixed-point libraries ([`math`]), Controller registry ids ([`ids`]) and the Manager
+//! pattern with its access checks ([`controller`]).
 #![no_std]
 extern crate alloc;
+
+pub mod controller;
+pub mod ids;
+pub mod math;
+pub mod revert;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+pub use controller::Manager;
+pub use revert::{err, require, Revert};
