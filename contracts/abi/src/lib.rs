@@ -60,4 +60,6 @@ pub const INTERFACES: &[InterfaceAbi] = &[
     rounds_manager::ABI,
     service_registry::ABI,
     ticket_broker::ABI,
+    bonding_manager::ABI,
+    bonding_manager::VOTES_HOOKS_ABI,
 ];
