@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: Livepeer's benchmark ladder (240p 250k, 360p 800k, 480p 1.6M,
+# 720p 3M; passthrough fps; 1 s GOP) from the 1080p, 500-frame bad-cuvid.ts, produced by
+# lpx-transcoder (openh264) and by the ffmpeg CLI (libx264 -preset veryfast, one shared decode).
+# Reports median wall and CPU time, real-time factor, peak RSS, and per-rendition PSNR against
+# the source scaled to the rendition's size (ffmpeg's psnr filter), plus measured bitrates.
+#
+# Usage: transcoder/benches/ladder.sh [runs]   (default 3; CARGO_TARGET_DIR is honoured)
+set -euo pipefail
+runs="${1:-3}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+src="${LPX_BENCH_INPUT:-$root/../shared/media/bad-cuvid.ts}"
+target="${CARGO_TARGET_DIR:-$root/target}"
+command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+
+cargo build --release -q -p lpx-transcoder --manifest-path "$root/Cargo.toml"
+bin="$target/release/lpx-transcoder"
+work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+
+frames=$(ffprobe -v error -select_streams v:0 -count_packets -show_entries stream=nb_read_packets -of csv=p=0 "$src")
+fps=$(ffprobe -v error -select_streams v:0 -show_entries stream=avg_frame_rate -of csv=p=0 "$src")
+media_secs=$(python3 -c "n,d='$fps'.split('/'); print($frames*int(d)/int(n))")
+sizes=(426x240 640x360 854x480 1280x720); rates=(250k 800k 1600k 3000k); names=(240p0 360p0 480p0 720p0)
+
+ffmpeg_ladder() {
+  local out="$1" fc="[0:v]split=4[i0][i1][i2][i3]" maps=()
+  for i in 0 1 2 3; do
+    fc+=";[i$i]scale=${sizes[$i]/x/:}[o$i]"
+    maps+=(-map "[o$i]" -map "0:a?" -c:a copy -c:v libx264 -preset veryfast -profile:v high -bf 0
+           -b:v "${rates[$i]}" -minrate "${rates[$i]}" -maxrate "${rates[$i]}" -bufsize "${rates[$i]}"
+           -force_key_frames "expr:gte(t,n_forced*1)" -fps_mode passthrough "$out/${names[$i]}.ts")
+  done
+  ffmpeg -v error -y -i "$src" -filter_complex "$fc" "${maps[@]}"
+}
+
+measure() { # label, command...; appends "wall cpu rss_kib" to $work/<label>.txt
+  local label="$1"; shift
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >/dev/null
+  read -r wall user sys rss < "$work/time"
+  echo "$wall $(python3 -c "print($user+$sys)") $rss" >> "$work/$label.txt"
+}
+
+for r in $(seq 1 "$runs"); do
+  rm -rf "$work/lpx" "$work/ff"; mkdir -p "$work/lpx" "$work/ff"
+  measure lpx "$bin" transcode "$src" --profiles bench --out "$work/lpx" -j "$(nproc)"
+  measure ffmpeg bash -c "$(declare -f ffmpeg_ladder); src='$src'; sizes=(${sizes[*]}); rates=(${rates[*]}); names=(${names[*]}); ffmpeg_ladder '$work/ff'"
+done
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+col() { awk -v c="$2" '{print $c}' "$work/$1.txt" | median; }
+psnr() { # rendition, WxH -> average luma/all PSNR against the source scaled to WxH
+  ffmpeg -v info -i "$1" -i "$src" -lavfi "[0:v]setpts=PTS-STARTPTS[d];[1:v]setpts=PTS-STARTPTS,scale=${2/x/:}:flags=bicubic[r];[d][r]psnr" -f null - 2>&1 \
+    | sed -n 's/.*PSNR y:\([0-9.inf]*\).* average:\([0-9.inf]*\).*/\1 \2/p' | tail -1
+}
+kbps() { ffprobe -v error -select_streams v:0 -show_entries packet=size -of csv=p=0 "$1" | awk -v s="$media_secs" '{b+=$1} END {printf "%.0f", b*8/s/1000}'; }
+
+echo "input: $src ($frames frames, $media_secs s), $runs runs each, $(nproc) cores"
+echo "openh264 asm: $(nm -C "$bin" 2>/dev/null | grep -c -E '_(sse2|ssse3|sse41|avx2)$' || true) SIMD symbols linked"
+echo
+echo "| encoder | median wall s | median CPU s | real-time factor | peak RSS MiB |"
+echo "|---|---|---|---|---|"
+for l in lpx ffmpeg; do
+  w=$(col $l 1); c=$(col $l 2); m=$(col $l 3)
+  echo "| $l | $w | $c | $(python3 -c "print(round($media_secs/$w,2))")x | $(python3 -c "print(round($m/1024))") |"
+done
+lw=$(col lpx 1); fw=$(col ffmpeg 1); lc=$(col lpx 2); fc=$(col ffmpeg 2)
+echo
+echo "throughput ratio lpx/ffmpeg: wall $(python3 -c "print(round($fw/$lw,2))")x, CPU $(python3 -c "print(round($fc/$lc,2))")x"
+echo
+echo "| rendition | lpx PSNR y / avg dB | lpx kbps | ffmpeg PSNR y / avg dB | ffmpeg kbps |"
+echo "|---|---|---|---|---|"
+stem=$(basename "$src" .ts)
+for i in 0 1 2 3; do
+  echo "| ${names[$i]} ${sizes[$i]} ${rates[$i]} | $(psnr "$work/lpx/$stem/${names[$i]}.ts" "${sizes[$i]}") | $(kbps "$work/lpx/$stem/${names[$i]}.ts") | $(psnr "$work/ff/${names[$i]}.ts" "${sizes[$i]}") | $(kbps "$work/ff/${names[$i]}.ts") |"
+done

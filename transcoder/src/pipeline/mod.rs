@@ -1,0 +1,415 @@
+//! The transcode pipeline: one thread demuxes and decodes, worker threads each own a fixed set
+//! of renditions (scale → fps → encode → mux). Frames are shared by reference count and pass
+//! through bounded channels, so memory stays bounded by a few frames per worker whatever the
+//! input's length.
+//!
+//! Output bytes never depend on the number of workers: each rendition is processed in input
+//! order by exactly one thread, and every stage is deterministic.
+
+pub(crate) mod fps;
+mod rendition;
+
+use std::path::Path;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::Arc;
+
+use alloy_primitives::B256;
+
+use crate::error::{Error, Result};
+use crate::ffi::decode::VideoDecoder;
+use crate::ffi::demux::{Demuxed, Demuxer};
+use crate::ffi::ff;
+pub(crate) use crate::ffi::openh264::Complexity;
+use crate::hash::{cid_v1_raw, keccak_file};
+use crate::profile::Profile;
+use rendition::{Rendition, Shared};
+
+/// Largest accepted input side: 8K. Larger frames are refused before any allocation for them.
+pub const MAX_INPUT_SIDE: u32 = 8192;
+/// Frames each worker may have queued.
+const QUEUE_FRAMES: usize = 4;
+/// Consecutive segments are considered continuous if the next one starts no more than this
+/// after the previous one ended (90 kHz ticks; 1 s).
+const MAX_CONTINUITY_GAP_90K: i64 = 90_000;
+
+/// How output timestamps relate to the input's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Timeline {
+    /// Keep the input's timestamps (a lone segment, or a stream whose source is continuous).
+    #[default]
+    Keep,
+    /// Shift every timestamp by this many 90 kHz ticks (re-running a recorded transcode).
+    Offset(i64),
+    /// This segment follows one that ended at this 90 kHz time: keep the input's timestamps if
+    /// they continue from there (within 1 s), otherwise shift them to start exactly there.
+    ContinueFrom(i64),
+}
+
+/// Options for one transcode.
+#[derive(Debug, Clone)]
+pub struct TranscodeOptions {
+    /// Renditions to produce.
+    pub profiles: Vec<Profile>,
+    /// Worker threads for the renditions (the output is identical for any value ≥ 1).
+    pub threads: usize,
+    /// Timestamp handling.
+    pub timeline: Timeline,
+}
+
+impl TranscodeOptions {
+    /// Options for `profiles`, one worker per available core, timestamps kept.
+    pub fn new(profiles: Vec<Profile>) -> Self {
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        TranscodeOptions { profiles, threads, timeline: Timeline::Keep }
+    }
+
+    /// Sets the number of worker threads.
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
+        self
+    }
+
+    /// Sets the timestamp policy.
+    pub fn with_timeline(mut self, timeline: Timeline) -> Self {
+        self.timeline = timeline;
+        self
+    }
+}
+
+/// Progress of a running transcode, reported after each decoded frame.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// Source frames decoded so far.
+    pub frames: u64,
+    /// Estimated source frames in total, if the container tells.
+    pub estimated_total: Option<u64>,
+}
+
+/// What was read from the source.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct SourceInfo {
+    /// Decoded width.
+    pub width: u32,
+    /// Decoded height.
+    pub height: u32,
+    /// Frames decoded (after dropping any with non-increasing timestamps).
+    pub frames: u64,
+    /// First frame's timestamp, 90 kHz, before any offset.
+    pub first_pts: i64,
+    /// Duration from the first frame's start to the last frame's end, 90 kHz.
+    pub duration_90k: i64,
+    /// Nominal frame duration, 90 kHz.
+    pub frame_duration_90k: i64,
+}
+
+/// One produced rendition.
+#[derive(Debug, Clone)]
+pub struct RenditionOutput {
+    /// The profile it was made for.
+    pub profile: Profile,
+    /// Output width.
+    pub width: u32,
+    /// Output height.
+    pub height: u32,
+    /// Frames encoded.
+    pub frames: u64,
+    /// `width * height * frames`, what Livepeer bills.
+    pub pixels: u64,
+    /// Bytes of H.264 (without container overhead).
+    pub video_bytes: u64,
+    /// First output timestamp, 90 kHz.
+    pub first_pts: i64,
+    /// End of the last frame (its timestamp plus one frame duration), 90 kHz: where the next
+    /// segment of the stream should start.
+    pub end_pts: i64,
+    /// The container bytes.
+    pub data: Vec<u8>,
+    /// keccak256 of `data`.
+    pub hash: B256,
+    /// CIDv1 (raw codec, sha2-256) of `data`.
+    pub cid: String,
+}
+
+/// The result of transcoding one input.
+#[derive(Debug, Clone)]
+pub struct TranscodeOutput {
+    /// keccak256 of the input file's bytes.
+    pub input_hash: B256,
+    /// What was decoded.
+    pub source: SourceInfo,
+    /// The timestamp shift that was applied (90 kHz).
+    pub pts_offset: i64,
+    /// One entry per profile, in profile order.
+    pub renditions: Vec<RenditionOutput>,
+}
+
+impl TranscodeOutput {
+    /// Where the next segment of this stream should start (90 kHz).
+    pub fn end_pts(&self) -> i64 {
+        self.renditions.iter().map(|r| r.end_pts).max().unwrap_or(0)
+    }
+}
+
+enum Msg {
+    Video(Arc<ff::frame::Video>, i64),
+    Audio(Arc<ff::Packet>),
+}
+
+/// Transcodes the local file `path` into every profile of `opts`.
+///
+/// `label` names the input in errors (a URL for downloaded segments). `progress` is called
+/// from the calling thread after each decoded frame.
+///
+/// # Errors
+/// Input problems ([`Error::NotFound`], [`Error::Demux`], [`Error::NoVideoStream`],
+/// [`Error::UnsupportedCodec`], [`Error::NoDecodableFrames`], [`Error::BadDimensions`]),
+/// encoder or muxer failures, and I/O errors on the temporary files.
+pub fn transcode_file(path: &Path, label: &str, opts: &TranscodeOptions, progress: &dyn Fn(Progress)) -> Result<TranscodeOutput> {
+    transcode_with(path, label, opts, Complexity::Medium, progress)
+}
+
+pub(crate) fn transcode_with(path: &Path, label: &str, opts: &TranscodeOptions, complexity: Complexity, progress: &dyn Fn(Progress)) -> Result<TranscodeOutput> {
+    if opts.profiles.is_empty() {
+        return Err(Error::Profile("no profiles given".into()));
+    }
+    let input_hash = keccak_file(path)?;
+    let mut dmx = Demuxer::open(path, label)?;
+    let mut dec = VideoDecoder::open(&dmx.video, label)?;
+    let vtb = dmx.video.time_base;
+    let estimated_total = estimate_frames(&dmx);
+
+    // Decode up to the first frame: its size decides the renditions' sizes.
+    let mut early_audio = Vec::new();
+    let mut first = None;
+    let mut ended = false;
+    while first.is_none() {
+        match dmx.next_packet() {
+            Some(Demuxed::Video(p)) => {
+                dec.send(&p)?;
+                first = dec.receive();
+            }
+            Some(Demuxed::Audio(p)) => early_audio.push(Arc::new(p)),
+            None if !ended => {
+                ended = true;
+                dec.send_eof();
+                first = dec.receive();
+                if first.is_none() {
+                    break;
+                }
+            }
+            None => break,
+        }
+    }
+    let first = first.ok_or_else(|| Error::NoDecodableFrames { input: label.to_string() })?;
+    let (sw, sh) = (first.width(), first.height());
+    if sw < 2 || sh < 2 || sw > MAX_INPUT_SIDE || sh > MAX_INPUT_SIDE {
+        return Err(Error::BadDimensions { input: label.to_string(), width: sw, height: sh, max: MAX_INPUT_SIDE });
+    }
+    let frame_duration_90k = nominal_frame_duration(&dmx);
+    let first_ts = first.timestamp().map_or(0, |t| crate::ffi::to_90k(t, vtb));
+    let offset = match opts.timeline {
+        Timeline::Keep => 0,
+        Timeline::Offset(o) => o,
+        Timeline::ContinueFrom(next) => {
+            if first_ts >= next && first_ts - next <= MAX_CONTINUITY_GAP_90K { 0 } else { next - first_ts }
+        }
+    };
+
+    let tmp = tempfile::Builder::new().prefix("lpx-transcode").tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
+    let shared = Shared { audio: dmx.audio.as_ref(), offset_90k: offset, source_frame_duration_90k: frame_duration_90k, complexity };
+    let mut renditions = Vec::with_capacity(opts.profiles.len());
+    for (i, p) in opts.profiles.iter().enumerate() {
+        let size = p.output_size(sw, sh);
+        let path = tmp.path().join(format!("{i}.{}", p.format.extension()));
+        renditions.push((i, Rendition::new(p, size, &shared, path)?));
+    }
+    let groups = assign_workers(renditions, opts.threads.max(1), &opts.profiles, (sw, sh));
+
+    let mut src = SourceCounter { frames: 0, first: None, last: None };
+    let finished = std::thread::scope(|scope| -> Result<Vec<(usize, rendition::Finished)>> {
+        let mut senders = Vec::new();
+        let mut handles = Vec::new();
+        for group in groups {
+            let (tx, rx) = sync_channel::<Msg>(QUEUE_FRAMES);
+            senders.push(tx);
+            handles.push(scope.spawn(move || worker(group, rx)));
+        }
+        let fed = feed(&mut dmx, &mut dec, first, early_audio, offset, &senders, &mut src, estimated_total, frame_duration_90k, progress);
+        drop(senders);
+        let mut done = Vec::new();
+        let mut worker_err = None;
+        for h in handles {
+            match h.join() {
+                Ok(Ok(list)) => done.extend(list),
+                Ok(Err(e)) => worker_err = worker_err.or(Some(e)),
+                Err(_) => worker_err = worker_err.or(Some(Error::Internal("a rendition worker panicked".into()))),
+            }
+        }
+        // A worker's own error explains a feed failure (a closed channel), so it wins.
+        if let Some(e) = worker_err {
+            return Err(e);
+        }
+        fed?;
+        Ok(done)
+    })?;
+
+    let (first_pts, last_pts) = (src.first.unwrap_or(first_ts), src.last.unwrap_or(first_ts));
+    let source = SourceInfo {
+        width: sw,
+        height: sh,
+        frames: src.frames,
+        first_pts,
+        duration_90k: last_pts - first_pts + frame_duration_90k,
+        frame_duration_90k,
+    };
+    let mut outputs: Vec<Option<RenditionOutput>> = vec![None; opts.profiles.len()];
+    for (i, f) in finished {
+        let profile = opts.profiles[i].clone();
+        let (width, height) = profile.output_size(sw, sh);
+        let data = std::fs::read(&f.path).map_err(|e| Error::io(&f.path, e))?;
+        let frame_dur = match profile.fps {
+            Some(fr) => crate::ffi::rescale(90_000, i64::from(fr.den), i64::from(fr.num)),
+            None => frame_duration_90k,
+        };
+        outputs[i] = Some(RenditionOutput {
+            width,
+            height,
+            frames: f.frames,
+            pixels: u64::from(width) * u64::from(height) * f.frames,
+            video_bytes: f.video_bytes,
+            first_pts: f.first_pts.unwrap_or(0),
+            end_pts: f.last_pts.unwrap_or(0) + frame_dur,
+            hash: alloy_primitives::keccak256(&data),
+            cid: cid_v1_raw(&data),
+            data,
+            profile,
+        });
+    }
+    let renditions = outputs.into_iter().collect::<Option<Vec<_>>>().ok_or_else(|| Error::Internal("a rendition went missing".into()))?;
+    Ok(TranscodeOutput { input_hash, source, pts_offset: offset, renditions })
+}
+
+struct SourceCounter {
+    frames: u64,
+    first: Option<i64>,
+    last: Option<i64>,
+}
+
+/// Demuxes and decodes the rest of the input, handing frames and audio to every worker.
+#[allow(clippy::too_many_arguments)]
+fn feed(
+    dmx: &mut Demuxer,
+    dec: &mut VideoDecoder,
+    first: ff::frame::Video,
+    early_audio: Vec<Arc<ff::Packet>>,
+    offset: i64,
+    senders: &[SyncSender<Msg>],
+    src: &mut SourceCounter,
+    estimated_total: Option<u64>,
+    frame_duration_90k: i64,
+    progress: &dyn Fn(Progress),
+) -> Result<()> {
+    let vtb = dmx.video.time_base;
+    let label = dmx.label().to_string();
+    let send = |m: &dyn Fn() -> Msg| -> Result<()> {
+        for tx in senders {
+            tx.send(m()).map_err(|_| Error::Internal(format!("{label}: a rendition worker stopped early")))?;
+        }
+        Ok(())
+    };
+    for a in early_audio {
+        send(&|| Msg::Audio(a.clone()))?;
+    }
+    let mut on_frame = |f: ff::frame::Video| -> Result<()> {
+        let ts = match f.timestamp() {
+            Some(t) => crate::ffi::to_90k(t, vtb),
+            // Untimed frames follow the previous one by a nominal frame.
+            None => src.last.map_or(0, |l| l + frame_duration_90k),
+        };
+        if src.last.is_some_and(|l| ts <= l) {
+            tracing::debug!(target: "transcoder::decode", input = %label, ts, "dropping frame with non-increasing timestamp");
+            return Ok(());
+        }
+        src.first.get_or_insert(ts);
+        src.last = Some(ts);
+        src.frames += 1;
+        let frame = Arc::new(f);
+        send(&|| Msg::Video(frame.clone(), ts + offset))?;
+        progress(Progress { frames: src.frames, estimated_total });
+        Ok(())
+    };
+    on_frame(first)?;
+    while let Some(f) = dec.receive() {
+        on_frame(f)?;
+    }
+    while let Some(p) = dmx.next_packet() {
+        match p {
+            Demuxed::Video(p) => {
+                dec.send(&p)?;
+                while let Some(f) = dec.receive() {
+                    on_frame(f)?;
+                }
+            }
+            Demuxed::Audio(p) => {
+                let p = Arc::new(p);
+                send(&|| Msg::Audio(p.clone()))?;
+            }
+        }
+    }
+    dec.send_eof();
+    while let Some(f) = dec.receive() {
+        on_frame(f)?;
+    }
+    if dec.rejected_packets > 0 {
+        tracing::warn!(target: "transcoder::decode", input = %label, packets = dec.rejected_packets, "skipped corrupt video packets");
+    }
+    Ok(())
+}
+
+fn worker(mut group: Vec<(usize, Rendition)>, rx: Receiver<Msg>) -> Result<Vec<(usize, rendition::Finished)>> {
+    while let Ok(msg) = rx.recv() {
+        for (_, r) in group.iter_mut() {
+            match &msg {
+                Msg::Video(f, ts) => r.video(f, *ts)?,
+                Msg::Audio(p) => r.audio(p)?,
+            }
+        }
+    }
+    group.into_iter().map(|(i, r)| r.finish().map(|f| (i, f))).collect()
+}
+
+/// Splits renditions across `threads` workers, balancing output pixels (largest first onto the
+/// least loaded worker). Only speed depends on this, never the output.
+fn assign_workers(renditions: Vec<(usize, Rendition)>, threads: usize, profiles: &[Profile], src: (u32, u32)) -> Vec<Vec<(usize, Rendition)>> {
+    let n = threads.min(renditions.len()).max(1);
+    let cost = |i: usize| {
+        let (w, h) = profiles[i].output_size(src.0, src.1);
+        let fps = profiles[i].fps.map_or(1.0, |f| f64::from(f.num) / f64::from(f.den) / 30.0);
+        f64::from(w) * f64::from(h) * fps
+    };
+    let mut order = renditions;
+    order.sort_by(|a, b| cost(b.0).total_cmp(&cost(a.0)).then(a.0.cmp(&b.0)));
+    let mut groups: Vec<(f64, Vec<(usize, Rendition)>)> = (0..n).map(|_| (0.0, Vec::new())).collect();
+    for r in order {
+        let c = cost(r.0);
+        let slot = groups.iter_mut().min_by(|a, b| a.0.total_cmp(&b.0)).expect("n >= 1 groups");
+        slot.0 += c;
+        slot.1.push(r);
+    }
+    groups.into_iter().map(|g| g.1).filter(|g| !g.is_empty()).collect()
+}
+
+fn estimate_frames(dmx: &Demuxer) -> Option<u64> {
+    dmx.estimated_frames()
+}
+
+/// The source's nominal frame duration in 90 kHz ticks: from its average frame rate when that
+/// is plausible (1..=240 fps), else 30 fps.
+fn nominal_frame_duration(dmx: &Demuxer) -> i64 {
+    match dmx.video.frame_rate {
+        Some(r) if r.numerator() > 0 && f64::from(r) >= 1.0 && f64::from(r) <= 240.0 => {
+            crate::ffi::rescale(90_000, i64::from(r.denominator()), i64::from(r.numerator())).max(1)
+        }
+        _ => 3000,
+    }
+}
