@@ -24,6 +24,7 @@
 //! so a client needs one interface per contract.
 #![no_std]
 
+pub mod arbitrum;
 pub mod bonding_manager;
 pub mod controller;
 pub mod manager;

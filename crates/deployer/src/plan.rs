@@ -1,0 +1,323 @@
+//! The deployment steps, each checking the chain before it writes.
+
+use alloy::{
+    primitives::{keccak256, Address, Bytes, FixedBytes, B256, U256},
+    sol_types::{SolEvent, SolValue},
+};
+use lpx_abi::{
+    arbitrum::{IArbWasm, IStylusDeployer, ARB_WASM, STYLUS_DEPLOYER},
+    bonding_manager::IBondingManager,
+    controller::IController,
+    minter::IMinter,
+    rounds_manager::IRoundsManager,
+    ticket_broker::ITicketBroker,
+    token::ILivepeerToken,
+};
+
+use crate::{AddressBook, Chain, ContractRecord, DeployError, NetworkConfig};
+
+/// `keccak256("stylus_constructor()")[..4]`: the selector the SDK routes to `#[constructor]`.
+const CONSTRUCTOR_SELECTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
+
+/// One built program, ready to deploy.
+#[derive(Debug, Clone)]
+pub struct Artifact {
+    /// Livepeer's contract name (`"BondingManager"`).
+    pub name: String,
+    /// The on-chain code: the Stylus prefix and the brotli-compressed WASM.
+    pub code: Bytes,
+    /// Size of the uncompressed WASM.
+    pub wasm_bytes: usize,
+}
+
+/// What a run did.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The address book to write.
+    pub book: AddressBook,
+    /// One line per change made; empty when the chain already matched.
+    pub actions: Vec<String>,
+}
+
+/// Contracts in deployment order: the Controller first, since the others take its address.
+/// The BondingManager's extension program (the functions the main program forwards by
+/// DELEGATECALL to stay under the size limit) has no constructor and no storage of its own.
+const PROGRAMS: [&str; 8] = [
+    "Controller",
+    "LivepeerToken",
+    "Minter",
+    "RoundsManager",
+    "BondingManager",
+    "BondingManagerExtension",
+    "TicketBroker",
+    "ServiceRegistry",
+];
+
+struct Run<'a> {
+    chain: &'a Chain,
+    config: &'a NetworkConfig,
+    previous: AddressBook,
+    book: AddressBook,
+    actions: Vec<String>,
+}
+
+/// Deploys or updates the protocol so the chain matches `config`; see the crate docs.
+pub async fn deploy(
+    chain: &Chain,
+    config: &NetworkConfig,
+    artifacts: &[Artifact],
+    previous: Option<AddressBook>,
+) -> Result<Outcome, DeployError> {
+    let chain_id = alloy::providers::Provider::get_chain_id(chain.provider())
+        .await
+        .map_err(|e| DeployError::Chain(format!("eth_chainId: {e}")))?;
+    if let Some(expected) = config.chain_id {
+        if expected != chain_id {
+            return Err(DeployError::WrongChain { expected, actual: chain_id });
+        }
+    }
+    // A book for another chain (a reset devnet with another id) says nothing about this one.
+    let previous = previous.filter(|b| b.chain_id == chain_id).unwrap_or_default();
+    let mut run = Run {
+        chain,
+        config,
+        previous,
+        book: AddressBook { network: config.network.clone(), chain_id, ..Default::default() },
+        actions: Vec::new(),
+    };
+
+    let controller = run.program(artifact(artifacts, "Controller")?, (chain.from(),).abi_encode_params()).await?;
+    for name in &PROGRAMS[1..] {
+        let args = match *name {
+            "Minter" => (
+                controller,
+                U256::from(config.minter.inflation),
+                U256::from(config.minter.inflation_change),
+                U256::from(config.minter.target_bonding_rate),
+            )
+                .abi_encode_params(),
+            "BondingManagerExtension" => Vec::new(),
+            // The token's role admin, like the Controller's owner, is the deploying account.
+            "LivepeerToken" => (chain.from(),).abi_encode_params(),
+            _ => (controller,).abi_encode_params(),
+        };
+        run.program(artifact(artifacts, name)?, args).await?;
+    }
+    run.register(controller).await?;
+    run.token_roles().await?;
+    run.genesis().await?;
+    run.parameters().await?;
+    if config.unpause && chain.view(controller, IController::pausedCall {}).await? {
+        chain.send(controller, IController::unpauseCall {}, U256::ZERO).await?;
+        run.actions.push("unpaused the Controller".into());
+    }
+    Ok(Outcome { book: run.book, actions: run.actions })
+}
+
+fn artifact<'a>(artifacts: &'a [Artifact], name: &str) -> Result<&'a Artifact, DeployError> {
+    artifacts.iter().find(|a| a.name == name).ok_or_else(|| DeployError::MissingArtifact(name.into()))
+}
+
+/// The 43-byte CREATE prelude that returns the code that follows it (stylus.md §3.3).
+fn init_code(code: &[u8]) -> Bytes {
+    let mut out = Vec::with_capacity(43 + code.len());
+    out.push(0x7f); // PUSH32 len
+    out.extend_from_slice(&U256::from(code.len()).to_be_bytes::<32>());
+    out.extend_from_slice(&[0x80, 0x60, 0x2b, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00]);
+    out.extend_from_slice(code);
+    out.into()
+}
+
+/// The registry's 20-byte commit field: the head of the code hash (see the crate docs).
+fn registry_tag(code_hash: B256) -> FixedBytes<20> {
+    FixedBytes::from_slice(&code_hash[..20])
+}
+
+impl Run<'_> {
+    fn address(&self, name: &str) -> Result<Address, DeployError> {
+        self.book.address(name).ok_or_else(|| DeployError::MissingArtifact(name.into()))
+    }
+
+    /// Deploys `art` with constructor `args`, unless the previous book's program at its
+    /// address still has the same code.
+    async fn program(&mut self, art: &Artifact, args: Vec<u8>) -> Result<Address, DeployError> {
+        let code_hash = keccak256(&art.code);
+        if let Some(prev) = self.previous.contracts.get(&art.name).cloned() {
+            if prev.code_hash == code_hash && self.chain.code_hash(prev.address).await? == Some(code_hash) {
+                self.ensure_active(&art.name, prev.address, code_hash).await?;
+                let address = prev.address;
+                self.book.contracts.insert(art.name.clone(), prev);
+                return Ok(address);
+            }
+        }
+        // A program without constructor arguments here has no constructor at all.
+        let init_data = if art.name == "BondingManagerExtension" {
+            Vec::new()
+        } else {
+            let mut data = CONSTRUCTOR_SELECTOR.to_vec();
+            data.extend_from_slice(&args);
+            data
+        };
+        let call = IStylusDeployer::deployCall {
+            bytecode: init_code(&art.code),
+            initData: init_data.into(),
+            initValue: U256::ZERO,
+            salt: B256::ZERO,
+        };
+        let receipt = self.chain.send(STYLUS_DEPLOYER, call, self.config.max_activation_fee).await?;
+        let address = receipt
+            .inner
+            .logs()
+            .iter()
+            .find_map(|log| IStylusDeployer::ContractDeployed::decode_log_data(log.data()).ok())
+            .map(|ev| ev.deployedContract)
+            .ok_or_else(|| {
+                DeployError::Chain(format!("deploying {}: no ContractDeployed event in the receipt", art.name))
+            })?;
+        self.actions.push(format!("deployed {} at {address}", art.name));
+        self.book.contracts.insert(
+            art.name.clone(),
+            ContractRecord {
+                address,
+                code_hash,
+                wasm_bytes: art.wasm_bytes,
+                compressed_bytes: art.code.len(),
+                deploy_tx: receipt.transaction_hash,
+            },
+        );
+        Ok(address)
+    }
+
+    /// Re-activates a reused program whose activation expired or predates the chain's
+    /// Stylus version.
+    async fn ensure_active(&mut self, name: &str, at: Address, code_hash: B256) -> Result<(), DeployError> {
+        if self.chain.view(ARB_WASM, IArbWasm::codehashVersionCall { codehash: code_hash }).await.is_ok() {
+            return Ok(());
+        }
+        self.chain
+            .send(ARB_WASM, IArbWasm::activateProgramCall { program: at }, self.config.max_activation_fee)
+            .await?;
+        self.actions.push(format!("re-activated {name}"));
+        Ok(())
+    }
+
+    /// Points every registry id at its contract, writing only entries that differ.
+    async fn register(&mut self, controller: Address) -> Result<(), DeployError> {
+        let mut entries: Vec<(String, &str)> = PROGRAMS.iter().map(|n| (n.to_string(), *n)).collect();
+        entries.push(("JobsManager".into(), "TicketBroker"));
+        for (id_name, contract) in entries {
+            let record = &self.book.contracts[contract];
+            let (address, tag) = (record.address, registry_tag(record.code_hash));
+            let id = keccak256(id_name.as_bytes());
+            let current = self.chain.view(controller, IController::getContractInfoCall { _id: id }).await?;
+            if current._0 == address && current._1 == tag {
+                continue;
+            }
+            let call = IController::setContractInfoCall { _id: id, _contractAddress: address, _gitCommitHash: tag };
+            self.chain.send(controller, call, U256::ZERO).await?;
+            self.actions.push(format!("registered {id_name} -> {address}"));
+        }
+        Ok(())
+    }
+
+    /// Gives the Minter the token roles it needs: minting rewards and burning slashed stake.
+    async fn token_roles(&mut self) -> Result<(), DeployError> {
+        let token = self.address("LivepeerToken")?;
+        let minter = self.address("Minter")?;
+        for (role, label) in [
+            (self.chain.view(token, ILivepeerToken::MINTER_ROLECall {}).await?, "MINTER_ROLE"),
+            (self.chain.view(token, ILivepeerToken::BURNER_ROLECall {}).await?, "BURNER_ROLE"),
+        ] {
+            if !self.chain.view(token, ILivepeerToken::hasRoleCall { role, account: minter }).await? {
+                self.chain.send(token, ILivepeerToken::grantRoleCall { role, account: minter }, U256::ZERO).await?;
+                self.actions.push(format!("granted {label} to the Minter"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Mints the network file's genesis LPT, once: only while the supply is zero. The
+    /// deployer holds the minter role only for these transactions.
+    async fn genesis(&mut self) -> Result<(), DeployError> {
+        if self.config.genesis.is_empty() {
+            return Ok(());
+        }
+        let token = self.address("LivepeerToken")?;
+        if self.chain.view(token, ILivepeerToken::totalSupplyCall {}).await? != U256::ZERO {
+            return Ok(());
+        }
+        let role = self.chain.view(token, ILivepeerToken::MINTER_ROLECall {}).await?;
+        let me = self.chain.from();
+        self.chain.send(token, ILivepeerToken::grantRoleCall { role, account: me }, U256::ZERO).await?;
+        for alloc in &self.config.genesis {
+            let call = ILivepeerToken::mintCall { _to: alloc.to, _amount: alloc.amount };
+            self.chain.send(token, call, U256::ZERO).await?;
+        }
+        self.chain.send(token, ILivepeerToken::revokeRoleCall { role, account: me }, U256::ZERO).await?;
+        self.actions.push(format!("minted genesis LPT to {} accounts", self.config.genesis.len()));
+        Ok(())
+    }
+
+    /// Sets every parameter whose on-chain value differs from the network file.
+    async fn parameters(&mut self) -> Result<(), DeployError> {
+        let (c, chain) = (self.config, self.chain);
+        let rounds = self.address("RoundsManager")?;
+        let bonding = self.address("BondingManager")?;
+        let broker = self.address("TicketBroker")?;
+        let mut changed = Vec::new();
+
+        macro_rules! ensure {
+            ($to:expr, $get:expr, $want:expr, $set:expr, $label:literal) => {{
+                let want = $want;
+                if chain.view($to, $get).await? != want {
+                    chain.send($to, $set(want), U256::ZERO).await?;
+                    changed.push($label);
+                }
+            }};
+        }
+        let round_length = U256::from(c.rounds.round_length);
+        ensure!(rounds, IRoundsManager::roundLengthCall {}, round_length, |v| IRoundsManager::setRoundLengthCall { _roundLength: v }, "roundLength");
+        let lock = U256::from(c.rounds.round_lock_amount);
+        ensure!(rounds, IRoundsManager::roundLockAmountCall {}, lock, |v| IRoundsManager::setRoundLockAmountCall { _roundLockAmount: v }, "roundLockAmount");
+        ensure!(bonding, IBondingManager::unbondingPeriodCall {}, c.bonding.unbonding_period, |v| IBondingManager::setUnbondingPeriodCall { _unbondingPeriod: v }, "unbondingPeriod");
+        let active = U256::from(c.bonding.num_active_transcoders);
+        ensure!(bonding, IBondingManager::getTranscoderPoolMaxSizeCall {}, active, |v| IBondingManager::setNumActiveTranscodersCall { _numActiveTranscoders: v }, "numActiveTranscoders");
+        ensure!(bonding, IBondingManager::nextRoundTreasuryRewardCutRateCall {}, c.bonding.treasury_reward_cut_rate, |v| IBondingManager::setTreasuryRewardCutRateCall { _cutRate: v }, "treasuryRewardCutRate");
+        ensure!(bonding, IBondingManager::treasuryBalanceCeilingCall {}, c.bonding.treasury_balance_ceiling, |v| IBondingManager::setTreasuryBalanceCeilingCall { _ceiling: v }, "treasuryBalanceCeiling");
+        let minter = self.address("Minter")?;
+        let change = U256::from(c.minter.inflation_change);
+        ensure!(minter, IMinter::inflationChangeCall {}, change, |v| IMinter::setInflationChangeCall { _inflationChange: v }, "inflationChange");
+        let target = U256::from(c.minter.target_bonding_rate);
+        ensure!(minter, IMinter::targetBondingRateCall {}, target, |v| IMinter::setTargetBondingRateCall { _targetBondingRate: v }, "targetBondingRate");
+        let unlock = U256::from(c.ticket_broker.unlock_period);
+        ensure!(broker, ITicketBroker::unlockPeriodCall {}, unlock, |v| ITicketBroker::setUnlockPeriodCall { _unlockPeriod: v }, "unlockPeriod");
+        let validity = U256::from(c.ticket_broker.ticket_validity_period);
+        ensure!(broker, ITicketBroker::ticketValidityPeriodCall {}, validity, |v| ITicketBroker::setTicketValidityPeriodCall { _ticketValidityPeriod: v }, "ticketValidityPeriod");
+        if !changed.is_empty() {
+            self.actions.push(format!("set {}", changed.join(", ")));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn init_code_returns_the_code_after_the_prelude() {
+        let code = [0xef, 0xf0, 0x00, 0x00, 0xaa];
+        let init = init_code(&code);
+        assert_eq!(init.len(), 43 + code.len());
+        assert_eq!(init[0], 0x7f);
+        assert_eq!(U256::from_be_slice(&init[1..33]), U256::from(code.len()));
+        // CODECOPY from offset 43, then RETURN.
+        assert_eq!(&init[33..43], &[0x80, 0x60, 0x2b, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00]);
+        assert_eq!(&init[43..], &code);
+    }
+
+    #[test]
+    fn constructor_selector_is_the_sdks() {
+        assert_eq!(&keccak256("stylus_constructor()")[..4], &CONSTRUCTOR_SELECTOR);
+    }
+}
