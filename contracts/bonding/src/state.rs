@@ -3,6 +3,8 @@
 //! slots ([`crate::store`]); the tests write through these typed structs and read through
 //! the raw accessors (and back) to prove both describe the same Solidity layout.
 
+#![allow(dead_code)]
+
 use alloy_primitives::{Address, U256};
 use lpx_contracts_common::Manager;
 use stylus_sdk::prelude::*;
