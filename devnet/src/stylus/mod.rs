@@ -1,0 +1,10 @@
+//! The Stylus executor: code format, pricing, hostios and the wasmi runtime.
+
+pub mod code;
+pub mod exec;
+pub mod host;
+pub mod pricing;
+pub mod runtime;
+
+pub use code::{decode_program, deploy_init_code, encode_program, is_stylus_program};
+pub use runtime::{ActivationError, Program, StylusRuntime};

@@ -1,0 +1,7 @@
+//! Integration tests: a real devnet over HTTP, driven by alloy clients and `cast`.
+
+mod common;
+mod parity;
+mod rpc;
+mod stylus_sdk;
+mod stylus_wat;
