@@ -116,9 +116,9 @@ fn storage_ops() {
         hinted.push(rows);
     }
     // With correct hints the cost does not depend on the pool size (no list walk).
-    for i in 0..4 {
-        assert_eq!(hinted[1][i].1 .0.slots_read, hinted[2][i].1 .0.slots_read, "{} grows with the pool", hinted[1][i].0);
-        assert_eq!(hinted[1][i].1 .0.slots_written, hinted[2][i].1 .0.slots_written);
+    for (at10, at100) in hinted[1].iter().zip(&hinted[2]).take(4) {
+        assert_eq!(at10.1 .0.slots_read, at100.1 .0.slots_read, "{} grows with the pool", at10.0);
+        assert_eq!(at10.1 .0.slots_written, at100.1 .0.slots_written);
     }
     // Without hints the walk from the head reads more nodes in a larger pool.
     assert!(hinted[2][4].1 .0.slots_read > hinted[1][4].1 .0.slots_read);
