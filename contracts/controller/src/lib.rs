@@ -150,3 +150,110 @@ impl Controller {
         self.registry.get(id).contract_address.get()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::{address, fixed_bytes, Address, B256, U256};
+    use alloy_sol_types::{SolCall, SolEvent};
+    use lpx_abi::controller::IController;
+    use lpx_abi::manager::IManager;
+    use lpx_contracts_common::ids;
+    use lpx_contracts_common::revert::err;
+    use lpx_contracts_common::testing::{CallKind, TestHost};
+
+    use super::*;
+
+    const OWNER: Address = address!("000000000000000000000000000000000000a11c");
+    const OTHER: Address = address!("0000000000000000000000000000000000000bad");
+    const MINTER: Address = address!("00000000000000000000000000000000000000e1");
+
+    fn setup() -> (TestHost, Controller) {
+        let host = TestHost::new();
+        let mut c = Controller::from(&host);
+        c.constructor(OWNER).unwrap();
+        host.vm().set_sender(OWNER);
+        (host, c)
+    }
+
+    #[test]
+    fn starts_paused_with_owner_and_livepeer_layout() {
+        let (host, c) = setup();
+        assert_eq!(c.owner(), OWNER);
+        assert!(c.paused());
+        // Slot 0: owner in bytes 12..32, paused flag in byte 11 (packed as Solidity does).
+        let slot0 = host.vm().get_storage(U256::ZERO);
+        assert_eq!(&slot0[12..], OWNER.as_slice());
+        assert_eq!(slot0[11], 1);
+        let mut c2 = Controller::from(&TestHost::new());
+        assert_eq!(c2.constructor(Address::ZERO), Err(err(ERR_ZERO_OWNER)));
+    }
+
+    #[test]
+    fn registry_set_and_get() {
+        let (host, mut c) = setup();
+        let hash = fixed_bytes!("3031323334353637383930313233343536373839");
+        c.set_contract_info(ids::MINTER, MINTER, hash).unwrap();
+        assert_eq!(c.get_contract(ids::MINTER), MINTER);
+        assert_eq!(c.get_contract_info(ids::MINTER), (MINTER, hash));
+        assert_eq!(c.get_contract(ids::VERIFIER), Address::ZERO);
+        let logs = host.logs();
+        let ev = IController::SetContractInfo::decode_raw_log(logs[0].0.iter().copied(), &logs[0].1).unwrap();
+        assert_eq!((ev.id, ev.contractAddress, ev.gitCommitHash), (ids::MINTER, MINTER, hash));
+        // Livepeer layout: registry at slot 1, entry = keccak(id ‖ 1), address at +0, hash at +1.
+        let base = alloy_primitives::keccak256([ids::MINTER.as_slice(), B256::from(U256::from(1)).as_slice()].concat());
+        let base = U256::from_be_bytes(base.0);
+        assert_eq!(host.vm().get_storage(base), MINTER.into_word());
+        // bytes20 alone in a slot is stored low-order aligned, as Solidity does.
+        assert_eq!(&host.vm().get_storage(base + U256::from(1))[12..], hash.as_slice());
+    }
+
+    #[test]
+    fn owner_only_functions() {
+        let (host, mut c) = setup();
+        host.vm().set_sender(OTHER);
+        let denied = Err(err(ERR_NOT_OWNER));
+        assert_eq!(c.set_contract_info(ids::MINTER, MINTER, Default::default()), denied);
+        assert_eq!(c.pause(), denied);
+        assert_eq!(c.unpause(), denied);
+        assert_eq!(c.transfer_ownership(OTHER), denied);
+        assert_eq!(c.update_controller(ids::MINTER, OTHER), denied);
+    }
+
+    #[test]
+    fn pause_unpause_and_events() {
+        let (host, mut c) = setup();
+        assert_eq!(c.pause(), Err(err("system is paused")));
+        c.unpause().unwrap();
+        assert!(!c.paused());
+        assert_eq!(c.unpause(), Err(err("system is not paused")));
+        c.pause().unwrap();
+        assert!(c.paused());
+        let topics: Vec<B256> = host.logs().iter().map(|l| l.0[0]).collect();
+        assert_eq!(topics, [IController::Unpause::SIGNATURE_HASH, IController::Pause::SIGNATURE_HASH]);
+    }
+
+    #[test]
+    fn transfer_ownership() {
+        let (host, mut c) = setup();
+        assert_eq!(c.transfer_ownership(Address::ZERO), Err(err(ERR_ZERO_OWNER)));
+        c.transfer_ownership(OTHER).unwrap();
+        assert_eq!(c.owner(), OTHER);
+        let log = &host.logs()[0];
+        assert_eq!(log.0, [IController::OwnershipTransferred::SIGNATURE_HASH, OWNER.into_word(), OTHER.into_word()]);
+        assert_eq!(c.pause(), Err(err(ERR_NOT_OWNER)));
+    }
+
+    #[test]
+    fn update_controller_calls_the_registered_manager() {
+        let (host, mut c) = setup();
+        assert_eq!(c.update_controller(ids::MINTER, OTHER), Err(err(ERR_NOT_A_CONTRACT)));
+        c.set_contract_info(ids::MINTER, MINTER, Default::default()).unwrap();
+        host.vm().set_code(MINTER, vec![0xef, 0xf0, 0x00]);
+        let call = IManager::setControllerCall { _controller: OTHER }.abi_encode();
+        host.mock_call(MINTER, call.clone(), U256::ZERO, Ok(vec![]));
+        c.update_controller(ids::MINTER, OTHER).unwrap();
+        assert_eq!(host.calls_to(CallKind::Call, MINTER), vec![(call.clone(), U256::ZERO)]);
+        host.mock_call(MINTER, call, U256::ZERO, Err(err("caller must be Controller")));
+        assert_eq!(c.update_controller(ids::MINTER, OTHER), Err(err("caller must be Controller")));
+    }
+}

@@ -72,3 +72,52 @@ impl ServiceRegistry {
         self.records.get(addr).service_uri.get_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use alloy_primitives::{address, Address, B256, U256};
+    use alloy_sol_types::SolEvent;
+    use lpx_contracts_common::revert::err;
+    use lpx_contracts_common::testing::TestHost;
+
+    use super::*;
+
+    const CONTROLLER: Address = address!("00000000000000000000000000000000000c0111");
+    const ORCH: Address = address!("00000000000000000000000000000000000000aa");
+
+    #[test]
+    fn set_and_get_service_uri() {
+        let host = TestHost::new();
+        let mut sr = ServiceRegistry::from(&host);
+        sr.constructor(CONTROLLER);
+        assert_eq!(sr.controller(), CONTROLLER);
+        assert_eq!(sr.target_contract_id(), B256::ZERO);
+        assert_eq!(sr.get_service_uri(ORCH), "");
+        host.vm().set_sender(ORCH);
+        let long = "https://orchestrator.example.com:8935/a-path-long-enough-to-span-storage-slots";
+        sr.set_service_uri(long.into());
+        assert_eq!(sr.get_service_uri(ORCH), long);
+        sr.set_service_uri("https://o.example:8935".into());
+        assert_eq!(sr.get_service_uri(ORCH), "https://o.example:8935");
+        let logs = host.logs();
+        assert_eq!(logs.len(), 2);
+        assert_eq!(logs[1].0[1], ORCH.into_word()); // addr is indexed
+        let ev = IServiceRegistry::ServiceURIUpdate::decode_raw_log(logs[1].0.iter().copied(), &logs[1].1).unwrap();
+        assert_eq!((ev.addr, ev.serviceURI.as_str()), (ORCH, "https://o.example:8935"));
+        // Record of ORCH sits at keccak(ORCH ‖ 2): Livepeer layout.
+        let slot = alloy_primitives::keccak256([ORCH.into_word().as_slice(), B256::from(U256::from(2)).as_slice()].concat());
+        assert_ne!(host.vm().get_storage(U256::from_be_bytes(slot.0)), B256::ZERO);
+    }
+
+    #[test]
+    fn set_controller_only_by_controller() {
+        let host = TestHost::new();
+        let mut sr = ServiceRegistry::from(&host);
+        sr.constructor(CONTROLLER);
+        host.vm().set_sender(ORCH);
+        assert_eq!(sr.set_controller(ORCH), Err(err("caller must be Controller")));
+        host.vm().set_sender(CONTROLLER);
+        sr.set_controller(ORCH).unwrap();
+        assert_eq!(sr.controller(), ORCH);
+    }
+}

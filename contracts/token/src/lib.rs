@@ -279,3 +279,6 @@ impl LivepeerToken {
         interface_id == access::IACCESS_CONTROL_ID || interface_id == access::IERC165_ID
     }
 }
+
+#[cfg(test)]
+mod tests;
