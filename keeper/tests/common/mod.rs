@@ -1,0 +1,175 @@
+//! A plain-EVM stand-in for the protocol on a real anvil (fixtures/MockProtocol.sol), and
+//! keeper configs pointing at it.
+
+#![allow(dead_code)]
+
+use std::{path::Path, time::Duration};
+
+use alloy::{
+    primitives::{Address, Bytes, B256, U256},
+    providers::{Provider, RootProvider},
+    rpc::types::{TransactionReceipt, TransactionRequest},
+    signers::{local::PrivateKeySigner, SignerSync},
+    sol,
+    sol_types::{SolCall, SolValue},
+};
+use lpx_abi::ticket_broker::{encode_aux_data, recipient_rand_hash, ticket_hash, Ticket};
+use lpx_keeper::{config::Config, keeper::Keeper};
+use lpx_testkit::{anvil_key, Anvil};
+use lpx_txman::{FailoverTransport, RpcPolicy};
+
+sol! {
+    interface IMockAdmin {
+        function addTranscoder(address t, uint256 s) external;
+        function setInactive(address t, bool v) external;
+        function setRewardCallerFor(address t, address c) external;
+        function fundDepositFor(address s) external payable;
+        function setSenderUnlocked(address s, bool v) external;
+        function initializeCount() external view returns (uint256);
+        function rewardCount(address t, uint256 r) external view returns (uint256);
+        function redeemedCount() external view returns (uint256);
+        function currentRound() external view returns (uint256);
+        function stake(address t) external view returns (uint256);
+    }
+}
+
+pub const ROUND_LENGTH: u64 = 20;
+
+pub struct Mock {
+    pub anvil: Anvil,
+    pub provider: RootProvider,
+    pub addr: Address,
+    pub admin: Address,
+}
+
+pub fn signer(i: usize) -> PrivateKeySigner {
+    anvil_key(i).parse().unwrap()
+}
+
+impl Mock {
+    pub async fn start() -> Self {
+        let anvil = Anvil::spawn(&[]);
+        let provider = FailoverTransport::new(&[anvil.url().parse().unwrap()], RpcPolicy::default()).unwrap().provider();
+        let admin = signer(0).address();
+        let bin = include_str!("../fixtures/MockProtocol.bin").trim();
+        let mut code = alloy::primitives::hex::decode(bin).unwrap();
+        code.extend_from_slice(&U256::from(ROUND_LENGTH).abi_encode());
+        let rcpt = send(&provider, admin, None, code.into(), U256::ZERO).await;
+        let addr = rcpt.contract_address.expect("deployed");
+        Self { anvil, provider, addr, admin }
+    }
+
+    pub async fn admin<C: SolCall>(&self, c: C) -> TransactionReceipt {
+        send(&self.provider, self.admin, Some(self.addr), c.abi_encode().into(), U256::ZERO).await
+    }
+
+    pub async fn admin_value<C: SolCall>(&self, c: C, value: U256) -> TransactionReceipt {
+        send(&self.provider, self.admin, Some(self.addr), c.abi_encode().into(), value).await
+    }
+
+    pub async fn view<C: SolCall>(&self, c: C) -> C::Return {
+        let tx = TransactionRequest::default().to(self.addr).input(Bytes::from(c.abi_encode()).into());
+        let out = self.provider.call(tx).await.unwrap();
+        C::abi_decode_returns(&out).unwrap()
+    }
+
+    pub async fn block(&self) -> u64 {
+        self.provider.get_block_number().await.unwrap()
+    }
+
+    /// Mines until the first block of round `r`.
+    pub async fn mine_to_round(&self, r: u64) {
+        let target = r * ROUND_LENGTH;
+        let now = self.block().await;
+        if target > now {
+            let _: () = self.provider.client().request("anvil_mine", (U256::from(target - now), U256::ZERO)).await.unwrap();
+        }
+    }
+
+    pub async fn nonce(&self, a: Address) -> u64 {
+        self.provider.get_transaction_count(a).await.unwrap()
+    }
+
+    /// A keeper config for this chain, signer = anvil account `key`.
+    pub fn config(&self, dir: &Path, key: usize, orchestrators: &[Address], extra: &str) -> Config {
+        self.config_with_url(&self.anvil.url(), dir, key, orchestrators, extra)
+    }
+
+    pub fn config_with_url(&self, url: &str, dir: &Path, key: usize, orchestrators: &[Address], extra: &str) -> Config {
+        let env = format!("LPX_KEEPER_TEST_KEY_{key}");
+        std::env::set_var(&env, anvil_key(key));
+        let orchs: String = orchestrators.iter().map(|o| format!("[[orchestrators]]\naddress = \"{o}\"\n")).collect();
+        let a = self.addr;
+        let text = format!(
+            r#"
+[chain]
+rpc_urls = ["{url}"]
+poll_interval_ms = 200
+request_timeout_ms = 2000
+max_attempts = 4
+backoff_initial_ms = 50
+backoff_max_ms = 400
+[chain.contracts]
+rounds_manager = "{a}"
+bonding_manager = "{a}"
+minter = "{a}"
+ticket_broker = "{a}"
+[signer]
+private_key_env = "{env}"
+[state]
+dir = "state-{key}"
+[api]
+listen = "127.0.0.1:0"
+[gas]
+max_fee_gwei = 50.0
+bump_after_secs = 5
+{extra}
+{orchs}
+"#
+        );
+        Config::from_toml(&text, dir).unwrap()
+    }
+}
+
+/// Sends from an unlocked anvil account and waits for the receipt.
+pub async fn send(p: &RootProvider, from: Address, to: Option<Address>, input: Bytes, value: U256) -> TransactionReceipt {
+    let mut tx = TransactionRequest::default().from(from).input(input.into()).value(value);
+    if let Some(to) = to {
+        tx = tx.to(to);
+    }
+    let hash: B256 = p.client().request("eth_sendTransaction", (tx,)).await.unwrap();
+    for _ in 0..100 {
+        if let Some(r) = p.get_transaction_receipt(hash).await.unwrap() {
+            assert!(r.status(), "admin transaction reverted");
+            return r;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("no receipt for {hash}");
+}
+
+/// A winning ticket (winProb = max) as JSON for the keeper.
+pub fn ticket_json(sender: &PrivateKeySigner, recipient: Address, nonce: u64, creation_round: u64, face: U256) -> (serde_json::Value, B256) {
+    let rand = U256::from(7_000 + nonce);
+    let t = Ticket {
+        recipient,
+        sender: sender.address(),
+        faceValue: face,
+        winProb: U256::MAX,
+        senderNonce: U256::from(nonce),
+        recipientRandHash: recipient_rand_hash(rand),
+        auxData: encode_aux_data(U256::from(creation_round), B256::repeat_byte(1)),
+    };
+    let h = ticket_hash(&t);
+    let sig = sender.sign_message_sync(h.as_slice()).unwrap();
+    let j = serde_json::json!({
+        "recipient": t.recipient, "sender": t.sender, "faceValue": t.faceValue.to_string(),
+        "winProb": format!("{:#x}", t.winProb), "senderNonce": nonce, "recipientRandHash": t.recipientRandHash,
+        "auxData": t.auxData, "sig": Bytes::from(sig.as_bytes().to_vec()), "recipientRand": rand.to_string(),
+    });
+    (j, h)
+}
+
+pub async fn keeper(cfg: Config) -> Keeper {
+    Keeper::start(cfg).await.expect("keeper starts")
+}

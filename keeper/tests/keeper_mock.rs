@@ -1,0 +1,268 @@
+//! The keeper on a real anvil against a plain-EVM stand-in of the protocol
+//! (fixtures/MockProtocol.sol): round initialization, rewards, ticket redemption, restarts,
+//! idempotence of `once`, two keepers side by side, RPC trouble. The real Stylus contracts
+//! get the same treatment in `devnet_e2e.rs`.
+
+mod common;
+
+use std::time::Duration;
+
+use alloy::{primitives::{Address, U256}, providers::Provider};
+use common::*;
+use lpx_keeper::{run, tickets::{intake::TicketJson, queue::Status}};
+use lpx_testkit::{Fault, FaultyProxy};
+
+const ONCE: Duration = Duration::from_secs(60);
+
+fn ticket(j: serde_json::Value) -> TicketJson {
+    serde_json::from_value(j).unwrap()
+}
+
+/// Three orchestrators: the keeper's own account (reward), one that made the keeper its
+/// reward caller, one that made someone else its caller.
+async fn setup_orchs(m: &Mock, keeper_key: usize) -> [Address; 3] {
+    let me = signer(keeper_key).address();
+    let o2 = signer(7).address();
+    let o3 = signer(8).address();
+    m.admin(IMockAdmin::addTranscoderCall { t: me, s: U256::from(300u64) * U256::from(10u64).pow(U256::from(18)) }).await;
+    m.admin(IMockAdmin::addTranscoderCall { t: o2, s: U256::from(200u64) * U256::from(10u64).pow(U256::from(18)) }).await;
+    m.admin(IMockAdmin::addTranscoderCall { t: o3, s: U256::from(100u64) * U256::from(10u64).pow(U256::from(18)) }).await;
+    m.admin(IMockAdmin::setRewardCallerForCall { t: o2, c: me }).await;
+    m.admin(IMockAdmin::setRewardCallerForCall { t: o3, c: signer(9).address() }).await;
+    [me, o2, o3]
+}
+
+#[tokio::test]
+async fn once_does_the_round_and_a_second_once_sends_nothing() {
+    let m = Mock::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let orchs = setup_orchs(&m, 1).await;
+    m.mine_to_round(1).await;
+    let me = orchs[0];
+    let cfg = m.config(dir.path(), 1, &orchs, "[rounds.election]\nmode = \"off\"");
+
+    let mut k = keeper(cfg.clone()).await;
+    assert!(run::once(&mut k, ONCE).await.unwrap(), "first once finishes");
+    assert_eq!(m.view(IMockAdmin::initializeCountCall {}).await, U256::from(1));
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: orchs[0], r: U256::from(1) }).await, U256::from(1));
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: orchs[1], r: U256::from(1) }).await, U256::from(1));
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: orchs[2], r: U256::from(1) }).await, U256::ZERO, "not our orchestrator to reward");
+    let sent = m.nonce(me).await;
+    assert_eq!(sent, 3, "initializeRound + 2 rewards");
+    drop(k);
+
+    // A second run (cron's next tick) in the same round: everything is done.
+    let mut k = keeper(cfg.clone()).await;
+    assert!(run::once(&mut k, ONCE).await.unwrap());
+    assert_eq!(m.nonce(me).await, sent, "the second once sent nothing");
+
+    // Next round: the same again, once.
+    m.mine_to_round(2).await;
+    let mut k = keeper(cfg).await;
+    assert!(run::once(&mut k, ONCE).await.unwrap());
+    assert!(run::once(&mut k, ONCE).await.unwrap());
+    assert_eq!(m.nonce(me).await, sent + 3);
+    assert_eq!(m.view(IMockAdmin::initializeCountCall {}).await, U256::from(2));
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: orchs[1], r: U256::from(2) }).await, U256::from(1));
+}
+
+#[tokio::test]
+async fn two_keepers_side_by_side_send_each_transaction_once() {
+    let m = Mock::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let a = signer(1).address();
+    let b = signer(2).address();
+    let o = [signer(7).address(), signer(8).address(), signer(9).address()];
+    for (i, x) in o.iter().enumerate() {
+        m.admin(IMockAdmin::addTranscoderCall { t: *x, s: U256::from(100 * (i as u64 + 1)) }).await;
+    }
+    // Keeper A is the reward caller of o0 and o1, keeper B of o2; both initialize rounds.
+    m.admin(IMockAdmin::setRewardCallerForCall { t: o[0], c: a }).await;
+    m.admin(IMockAdmin::setRewardCallerForCall { t: o[1], c: a }).await;
+    m.admin(IMockAdmin::setRewardCallerForCall { t: o[2], c: b }).await;
+    let election = |rank| format!("[rounds.election]\nmode = \"rank\"\nrank = {rank}\nkeepers = 2\nslot_ms = 1500");
+    let ca = m.config(dir.path(), 1, &o[..2], &election(0));
+    let cb = m.config(dir.path(), 2, &o[2..], &election(1));
+    let rounds = 4u64;
+    for r in 1..=rounds {
+        m.mine_to_round(r).await;
+        let mut ka = keeper(ca.clone()).await;
+        let mut kb = keeper(cb.clone()).await;
+        let (x, y) = tokio::join!(run::once(&mut ka, ONCE), run::once(&mut kb, ONCE));
+        assert!(x.unwrap() && y.unwrap());
+    }
+    assert_eq!(m.view(IMockAdmin::initializeCountCall {}).await, U256::from(rounds));
+    for r in 1..=rounds {
+        for x in o {
+            assert_eq!(m.view(IMockAdmin::rewardCountCall { t: x, r: U256::from(r) }).await, U256::from(1), "round {r}");
+        }
+    }
+    // Every transaction sent did something: no duplicate initializeRound was even sent.
+    let (na, nb) = (m.nonce(a).await, m.nonce(b).await);
+    assert_eq!(na + nb, rounds + 3 * rounds, "A sent {na}, B sent {nb}");
+    // The rank rotation shares the initialization work.
+    assert!(na > 2 * rounds && nb > rounds, "A sent {na}, B sent {nb}");
+}
+
+#[tokio::test]
+async fn tickets_are_redeemed_and_only_final_failures_drop_them() {
+    let m = Mock::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let me = signer(1).address();
+    m.admin(IMockAdmin::addTranscoderCall { t: me, s: U256::from(1000) }).await;
+    m.mine_to_round(3).await;
+    let funded = signer(3);
+    let unlocked = signer(4);
+    let broke = signer(5);
+    m.admin_value(IMockAdmin::fundDepositForCall { s: funded.address() }, U256::from(10u64).pow(U256::from(18))).await;
+    m.admin_value(IMockAdmin::fundDepositForCall { s: unlocked.address() }, U256::from(10u64).pow(U256::from(18))).await;
+    m.admin(IMockAdmin::setSenderUnlockedCall { s: unlocked.address(), v: true }).await;
+    let face = U256::from(10u64).pow(U256::from(16));
+    let cfg = m.config(dir.path(), 1, &[], "[rounds.election]\nmode = \"off\"\n[tickets]\nbatch_size = 4\nretry_secs = 1");
+    let mut k = keeper(cfg.clone()).await;
+    let mut good = Vec::new();
+    for n in 0..6 {
+        let (j, h) = ticket_json(&funded, me, n, 3, face);
+        assert!(k.add_ticket(ticket(j)).unwrap());
+        good.push(h);
+    }
+    let (j, expired) = ticket_json(&funded, me, 100, 1, face); // created in round 1, valid 2 rounds
+    k.add_ticket(ticket(j)).unwrap();
+    let (j, waits) = ticket_json(&unlocked, me, 1, 3, face);
+    k.add_ticket(ticket(j)).unwrap();
+    let (j, poor) = ticket_json(&broke, me, 1, 3, face);
+    k.add_ticket(ticket(j)).unwrap();
+    // A duplicate is a no-op; a ticket that did not win is refused at the door.
+    let (j, _) = ticket_json(&funded, me, 0, 3, face);
+    assert!(!k.add_ticket(ticket(j)).unwrap());
+    let (mut j, _) = ticket_json(&funded, me, 50, 3, face);
+    j["recipientRand"] = "1".into();
+    assert!(k.add_ticket(ticket(j)).unwrap_err().contains("recipientRand does not match"));
+
+    run::once(&mut k, ONCE).await.unwrap();
+    let q = k.queue();
+    for h in &good {
+        assert_eq!(q.get(*h).unwrap().unwrap().status, Status::Redeemed, "{h}");
+    }
+    assert_eq!(m.view(IMockAdmin::redeemedCountCall {}).await, U256::from(6));
+    let e = q.get(expired).unwrap().unwrap();
+    assert_eq!((e.status, e.reason.as_deref()), (Status::Dropped, Some("ticket is expired")));
+    // Unlocked sender and empty deposit are not final: kept for a retry.
+    let w = q.get(waits).unwrap().unwrap();
+    assert_eq!(w.status, Status::Queued);
+    assert!(w.reason.as_deref().unwrap().contains("sender is unlocked"), "{:?}", w.reason);
+    let p = q.get(poor).unwrap().unwrap();
+    assert_eq!(p.status, Status::Queued);
+    assert!(p.reason.as_deref().unwrap().contains("sender deposit and reserve are zero"));
+
+    // The sender re-locks: the kept ticket redeems on a later run.
+    m.admin(IMockAdmin::setSenderUnlockedCall { s: unlocked.address(), v: false }).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    run::once(&mut k, ONCE).await.unwrap();
+    assert_eq!(q.get(waits).unwrap().unwrap().status, Status::Redeemed);
+    // Its validity ends two rounds after creation: then the poor one is dropped as expired.
+    m.mine_to_round(5).await;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    run::once(&mut k, ONCE).await.unwrap();
+    let p = q.get(poor).unwrap().unwrap();
+    assert_eq!((p.status, p.reason.as_deref()), (Status::Dropped, Some("ticket is expired")));
+}
+
+#[tokio::test]
+async fn killed_with_tickets_in_flight_redeems_them_all_after_restart() {
+    let m = Mock::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let me = signer(1).address();
+    m.admin(IMockAdmin::addTranscoderCall { t: me, s: U256::from(1000) }).await;
+    m.mine_to_round(2).await;
+    let sender = signer(3);
+    m.admin_value(IMockAdmin::fundDepositForCall { s: sender.address() }, U256::from(10u64).pow(U256::from(18))).await;
+    let cfg = m.config(dir.path(), 1, &[], "[rounds.election]\nmode = \"off\"\n[tickets]\nbatch_size = 3");
+    let mut hashes = Vec::new();
+    {
+        let mut k = keeper(cfg.clone()).await;
+        // Round initialized first (automine), then the node stops mining.
+        run::once(&mut k, ONCE).await.unwrap();
+        for n in 0..7 {
+            let (j, h) = ticket_json(&sender, me, n, 2, U256::from(10u64).pow(U256::from(15)));
+            k.add_ticket(ticket(j)).unwrap();
+            hashes.push(h);
+        }
+        let _: () = m.provider.client().request("evm_setAutomine", (false,)).await.unwrap();
+        k.tick().await.unwrap(); // a batch of 3 goes out and sits in the pool
+        assert_eq!(k.queue().counts().unwrap().submitting, 3);
+        // Crash between marking tickets and sending their transaction.
+        let (j, h) = ticket_json(&sender, me, 99, 2, U256::from(10u64).pow(U256::from(15)));
+        k.add_ticket(ticket(j)).unwrap();
+        hashes.push(h);
+        k.queue().mark_submitting(&[h], "redeem:never-sent:0:1").unwrap();
+    } // killed
+    let _: () = m.provider.client().request("evm_setAutomine", (true,)).await.unwrap();
+    let _: String = m.provider.client().request("evm_mine", ()).await.unwrap();
+    let mut k = keeper(cfg).await;
+    assert!(run::once(&mut k, ONCE).await.unwrap());
+    let q = k.queue();
+    for h in &hashes {
+        assert_eq!(q.get(*h).unwrap().unwrap().status, Status::Redeemed, "{h}");
+    }
+    assert_eq!(m.view(IMockAdmin::redeemedCountCall {}).await, U256::from(hashes.len()));
+}
+
+#[tokio::test]
+async fn rpc_outage_is_backed_off_and_caught_up() {
+    let m = Mock::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let orchs = setup_orchs(&m, 1).await;
+    let proxy = FaultyProxy::start(&m.anvil.url()).await;
+    let cfg = m.config_with_url(&proxy.url(), dir.path(), 1, &orchs, "[rounds.election]\nmode = \"off\"");
+    let mut k = keeper(cfg).await;
+    m.mine_to_round(1).await;
+    // The RPC goes bad for a while: garbage, errors, hangs.
+    proxy.set(Fault::Garbage);
+    assert!(k.tick().await.is_err(), "a tick during the outage fails (after retries)");
+    proxy.set(Fault::Hang(Duration::from_secs(5)));
+    assert!(k.tick().await.is_err());
+    proxy.set_for(Fault::ServerError, 3);
+    let before = proxy.faulted();
+    assert!(run::once(&mut k, ONCE).await.unwrap(), "caught up once the RPC recovered");
+    assert!(proxy.faulted() >= before + 3);
+    assert_eq!(m.view(IMockAdmin::initializeCountCall {}).await, U256::from(1));
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: orchs[1], r: U256::from(1) }).await, U256::from(1));
+    assert_eq!(m.nonce(orchs[0]).await, 3);
+}
+
+#[tokio::test]
+async fn rpc_calls_per_round() {
+    // Figures for docs/PERFORMANCE-keeper.md: a keeper serving N orchestrators (it is
+    // the reward caller of all of them) over one round, counted by the transport.
+    for n in [1usize, 3] {
+        let m = Mock::start().await;
+        let dir = tempfile::tempdir().unwrap();
+        let me = signer(1).address();
+        let mut orchs = Vec::new();
+        for i in 0..n {
+            let o = signer(3 + i).address();
+            m.admin(IMockAdmin::addTranscoderCall { t: o, s: U256::from(100 + i as u64) }).await;
+            m.admin(IMockAdmin::setRewardCallerForCall { t: o, c: me }).await;
+            orchs.push(o);
+        }
+        let cfg = m.config(dir.path(), 1, &orchs, "[rounds.election]\nmode = \"off\"");
+        let mut k = keeper(cfg.clone()).await;
+        run::once(&mut k, ONCE).await.unwrap(); // round 0 is not initializable on the mock (anchors); settle
+        m.mine_to_round(1).await;
+        let s0 = k.chain().transport.stats().snapshot();
+        assert!(run::once(&mut k, ONCE).await.unwrap());
+        let used = k.chain().transport.stats().snapshot() - s0;
+        let idle0 = k.chain().transport.stats().snapshot();
+        k.tick().await.unwrap();
+        let idle = k.chain().transport.stats().snapshot() - idle0;
+        eprintln!("RPC per round, N={n} orchestrators (pool {n}): {} calls in {} requests; idle tick: {} calls", used.calls, used.requests, idle.calls);
+        assert_eq!(idle.calls, 1, "an idle tick is one eth_getBlockByNumber");
+        // Measured shape (see docs/PERFORMANCE-keeper.md): per round 3 head polls, the
+        // round-entry batch (2), initializeRound estimate + send + receipt (3), the pool walk
+        // (pool + 1 sequential) and its batch (pool + 2), and per orchestrator the state batch
+        // (2), estimate, send and receipt.
+        let pool = n as u64;
+        assert!(used.calls <= 3 + 2 + 3 + (pool + 1) + (pool + 2) + 5 * n as u64, "{used:?}");
+    }
+}
