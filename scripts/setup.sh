@@ -8,7 +8,7 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # System packages: FFmpeg's libraries for decoding, nasm for openh264's assembly,
 # libclang for bindgen (ffmpeg-sys), node/npm for cast and anvil.
-apt_packages=(pkg-config clang libclang-dev nasm
+apt_packages=(curl pkg-config clang libclang-dev nasm
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libavfilter-dev libavdevice-dev ffmpeg)
 missing=()

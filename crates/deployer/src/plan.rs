@@ -30,6 +30,30 @@ pub struct Artifact {
     pub wasm_bytes: usize,
 }
 
+impl Artifact {
+    /// Names built programs after Livepeer's contracts; a crate the deployer does not know
+    /// is an error, so a new contract cannot be silently left out of a deployment.
+    pub fn from_built(built: Vec<lpx_contract_build::BuiltContract>) -> Result<Vec<Self>, DeployError> {
+        built
+            .into_iter()
+            .map(|c| {
+                let name = match c.name.as_str() {
+                    "controller" => "Controller",
+                    "token" => "LivepeerToken",
+                    "minter" => "Minter",
+                    "rounds" => "RoundsManager",
+                    "bonding" => "BondingManager",
+                    "bonding-ext" => "BondingManagerExtension",
+                    "ticket-broker" => "TicketBroker",
+                    "service-registry" => "ServiceRegistry",
+                    other => return Err(DeployError::Config(format!("contracts/{other} has no place in the deployment plan"))),
+                };
+                Ok(Artifact { name: name.into(), wasm_bytes: c.wasm.len(), code: c.code.into() })
+            })
+            .collect()
+    }
+}
+
 /// What a run did.
 #[derive(Debug, Clone)]
 pub struct Outcome {

@@ -1,0 +1,6 @@
+//! One module per subcommand group.
+
+pub mod broadcaster;
+pub mod deploy;
+pub mod staking;
+pub mod status;
