@@ -17,8 +17,8 @@ cargo build --release -q -p lpx-transcoder --manifest-path "$root/Cargo.toml"
 bin="$target/release/lpx-transcoder"
 work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 
-frames=$(ffprobe -v error -select_streams v:0 -count_packets -show_entries stream=nb_read_packets -of csv=p=0 "$src")
-fps=$(ffprobe -v error -select_streams v:0 -show_entries stream=avg_frame_rate -of csv=p=0 "$src")
+frames=$(ffprobe -v error -select_streams v:0 -count_packets -show_entries stream=nb_read_packets -of csv=p=0 "$src" | sed -n 1p | tr -dc '0-9')
+fps=$(ffprobe -v error -select_streams v:0 -show_entries stream=avg_frame_rate -of csv=p=0 "$src" | sed -n 1p | tr -dc '0-9/')
 media_secs=$(python3 -c "n,d='$fps'.split('/'); print($frames*int(d)/int(n))")
 sizes=(426x240 640x360 854x480 1280x720); rates=(250k 800k 1600k 3000k); names=(240p0 360p0 480p0 720p0)
 
@@ -49,7 +49,7 @@ done
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 col() { awk -v c="$2" '{print $c}' "$work/$1.txt" | median; }
 psnr() { # rendition, WxH -> average luma/all PSNR against the source scaled to WxH
-  ffmpeg -v info -i "$1" -i "$src" -lavfi "[0:v]setpts=PTS-STARTPTS[d];[1:v]setpts=PTS-STARTPTS,scale=${2/x/:}:flags=bicubic[r];[d][r]psnr" -f null - 2>&1 \
+  ffmpeg -v info -i "$1" -i "$src" -lavfi "[0:v]setpts=PTS-STARTPTS[d];[1:v]setpts=PTS-STARTPTS,scale=${2/x/:}:flags=bicubic[r];[d][r]psnr=shortest=1" -f null - 2>&1 \
     | sed -n 's/.*PSNR y:\([0-9.inf]*\).* average:\([0-9.inf]*\).*/\1 \2/p' | tail -1
 }
 kbps() { ffprobe -v error -select_streams v:0 -show_entries packet=size -of csv=p=0 "$1" | awk -v s="$media_secs" '{b+=$1} END {printf "%.0f", b*8/s/1000}'; }

@@ -16,14 +16,6 @@ use super::scale::Picture;
 use crate::error::{Error, Result};
 use crate::profile::H264Profile;
 
-/// Speed/quality trade-off of openh264's motion search and mode decision.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Complexity {
-    Low,
-    Medium,
-    High,
-}
-
 /// Everything that configures one encoder.
 #[derive(Clone, Debug)]
 pub(crate) struct EncoderSettings {
@@ -34,7 +26,6 @@ pub(crate) struct EncoderSettings {
     /// Nominal frame rate, used by rate control to turn the bitrate into bits per frame.
     pub(crate) fps: f32,
     pub(crate) profile: H264Profile,
-    pub(crate) complexity: Complexity,
 }
 
 /// One encoded access unit in Annex B form (start codes, SPS/PPS in front of IDR frames).
@@ -206,11 +197,9 @@ fn fill_params(p: &mut sys::SEncParamExt, s: &EncoderSettings) -> Result<()> {
     p.bEnableSceneChangeDetect = true;
     p.bEnableLongTermReference = false;
     p.bFixRCOverShoot = true;
-    p.iComplexityMode = match s.complexity {
-        Complexity::Low => sys::LOW_COMPLEXITY,
-        Complexity::Medium => sys::MEDIUM_COMPLEXITY,
-        Complexity::High => sys::HIGH_COMPLEXITY,
-    };
+    // Part of the output's identity: changing it changes every byte (and needs a new
+    // transcoder version). Medium is openh264's default trade-off.
+    p.iComplexityMode = sys::MEDIUM_COMPLEXITY;
     let layer = &mut p.sSpatialLayers[0];
     layer.iVideoWidth = s.width as c_int;
     layer.iVideoHeight = s.height as c_int;

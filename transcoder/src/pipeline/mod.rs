@@ -19,7 +19,6 @@ use crate::error::{Error, Result};
 use crate::ffi::decode::VideoDecoder;
 use crate::ffi::demux::{Demuxed, Demuxer};
 use crate::ffi::ff;
-pub(crate) use crate::ffi::openh264::Complexity;
 use crate::hash::{cid_v1_raw, keccak_file};
 use crate::profile::Profile;
 use rendition::{Rendition, Shared};
@@ -165,48 +164,20 @@ enum Msg {
 /// [`Error::UnsupportedCodec`], [`Error::NoDecodableFrames`], [`Error::BadDimensions`]),
 /// encoder or muxer failures, and I/O errors on the temporary files.
 pub fn transcode_file(path: &Path, label: &str, opts: &TranscodeOptions, progress: &dyn Fn(Progress)) -> Result<TranscodeOutput> {
-    transcode_with(path, label, opts, Complexity::Medium, progress)
-}
-
-pub(crate) fn transcode_with(path: &Path, label: &str, opts: &TranscodeOptions, complexity: Complexity, progress: &dyn Fn(Progress)) -> Result<TranscodeOutput> {
     if opts.profiles.is_empty() {
         return Err(Error::Profile("no profiles given".into()));
     }
     let input_hash = keccak_file(path)?;
     let mut dmx = Demuxer::open(path, label)?;
     let mut dec = VideoDecoder::open(&dmx.video, label)?;
-    let vtb = dmx.video.time_base;
-    let estimated_total = estimate_frames(&dmx);
-
-    // Decode up to the first frame: its size decides the renditions' sizes.
-    let mut early_audio = Vec::new();
-    let mut first = None;
-    let mut ended = false;
-    while first.is_none() {
-        match dmx.next_packet() {
-            Some(Demuxed::Video(p)) => {
-                dec.send(&p)?;
-                first = dec.receive();
-            }
-            Some(Demuxed::Audio(p)) => early_audio.push(Arc::new(p)),
-            None if !ended => {
-                ended = true;
-                dec.send_eof();
-                first = dec.receive();
-                if first.is_none() {
-                    break;
-                }
-            }
-            None => break,
-        }
-    }
-    let first = first.ok_or_else(|| Error::NoDecodableFrames { input: label.to_string() })?;
+    let estimated_total = dmx.estimated_frames();
+    let (first, early_audio) = first_frame(&mut dmx, &mut dec)?;
     let (sw, sh) = (first.width(), first.height());
     if sw < 2 || sh < 2 || sw > MAX_INPUT_SIDE || sh > MAX_INPUT_SIDE {
         return Err(Error::BadDimensions { input: label.to_string(), width: sw, height: sh, max: MAX_INPUT_SIDE });
     }
     let frame_duration_90k = nominal_frame_duration(&dmx);
-    let first_ts = first.timestamp().map_or(0, |t| crate::ffi::to_90k(t, vtb));
+    let first_ts = first.timestamp().map_or(0, |t| crate::ffi::to_90k(t, dmx.video.time_base));
     let offset = match opts.timeline {
         Timeline::Keep => 0,
         Timeline::Offset(o) => o,
@@ -216,7 +187,7 @@ pub(crate) fn transcode_with(path: &Path, label: &str, opts: &TranscodeOptions, 
     };
 
     let tmp = tempfile::Builder::new().prefix("lpx-transcode").tempdir().map_err(|e| Error::io(std::env::temp_dir(), e))?;
-    let shared = Shared { audio: dmx.audio.as_ref(), offset_90k: offset, source_frame_duration_90k: frame_duration_90k, complexity };
+    let shared = Shared { audio: dmx.audio.as_ref(), offset_90k: offset, source_frame_duration_90k: frame_duration_90k };
     let mut renditions = Vec::with_capacity(opts.profiles.len());
     for (i, p) in opts.profiles.iter().enumerate() {
         let size = p.output_size(sw, sh);
@@ -226,7 +197,7 @@ pub(crate) fn transcode_with(path: &Path, label: &str, opts: &TranscodeOptions, 
     let groups = assign_workers(renditions, opts.threads.max(1), &opts.profiles, (sw, sh));
 
     let mut src = SourceCounter { frames: 0, first: None, last: None };
-    let finished = std::thread::scope(|scope| -> Result<Vec<(usize, rendition::Finished)>> {
+    let finished = std::thread::scope(|scope| {
         let mut senders = Vec::new();
         let mut handles = Vec::new();
         for group in groups {
@@ -234,42 +205,70 @@ pub(crate) fn transcode_with(path: &Path, label: &str, opts: &TranscodeOptions, 
             senders.push(tx);
             handles.push(scope.spawn(move || worker(group, rx)));
         }
-        let fed = feed(&mut dmx, &mut dec, first, early_audio, offset, &senders, &mut src, estimated_total, frame_duration_90k, progress);
+        let feeder = Feeder { offset, frame_duration_90k, estimated_total, senders: &senders, progress };
+        let fed = feeder.run(&mut dmx, &mut dec, first, early_audio, &mut src);
         drop(senders);
-        let mut done = Vec::new();
-        let mut worker_err = None;
-        for h in handles {
-            match h.join() {
-                Ok(Ok(list)) => done.extend(list),
-                Ok(Err(e)) => worker_err = worker_err.or(Some(e)),
-                Err(_) => worker_err = worker_err.or(Some(Error::Internal("a rendition worker panicked".into()))),
-            }
-        }
-        // A worker's own error explains a feed failure (a closed channel), so it wins.
-        if let Some(e) = worker_err {
-            return Err(e);
-        }
-        fed?;
-        Ok(done)
+        join_workers(handles, fed)
     })?;
 
     let (first_pts, last_pts) = (src.first.unwrap_or(first_ts), src.last.unwrap_or(first_ts));
-    let source = SourceInfo {
-        width: sw,
-        height: sh,
-        frames: src.frames,
-        first_pts,
-        duration_90k: last_pts - first_pts + frame_duration_90k,
-        frame_duration_90k,
-    };
-    let mut outputs: Vec<Option<RenditionOutput>> = vec![None; opts.profiles.len()];
+    let source = SourceInfo { width: sw, height: sh, frames: src.frames, first_pts, duration_90k: last_pts - first_pts + frame_duration_90k, frame_duration_90k };
+    let renditions = collect_outputs(&opts.profiles, finished, (sw, sh), frame_duration_90k)?;
+    Ok(TranscodeOutput { input_hash, source, pts_offset: offset, renditions })
+}
+
+/// Decodes up to the first frame (its size decides the renditions' sizes), keeping the audio
+/// packets read on the way.
+fn first_frame(dmx: &mut Demuxer, dec: &mut VideoDecoder) -> Result<(ff::frame::Video, Vec<Arc<ff::Packet>>)> {
+    let mut early_audio = Vec::new();
+    loop {
+        match dmx.next_packet() {
+            Some(Demuxed::Video(p)) => {
+                dec.send(&p)?;
+                if let Some(f) = dec.receive() {
+                    return Ok((f, early_audio));
+                }
+            }
+            Some(Demuxed::Audio(p)) => early_audio.push(Arc::new(p)),
+            None => {
+                dec.send_eof();
+                return dec.receive().map(|f| (f, early_audio)).ok_or_else(|| Error::NoDecodableFrames { input: dmx.label().to_string() });
+            }
+        }
+    }
+}
+
+type Finished = Vec<(usize, rendition::Finished)>;
+
+/// Waits for every worker. A worker's own error explains a feed failure (the feeder only sees
+/// a closed channel), so it is reported first.
+fn join_workers(handles: Vec<std::thread::ScopedJoinHandle<'_, Result<Finished>>>, fed: Result<()>) -> Result<Finished> {
+    let mut done = Vec::new();
+    let mut worker_err = None;
+    for h in handles {
+        match h.join() {
+            Ok(Ok(list)) => done.extend(list),
+            Ok(Err(e)) => worker_err = worker_err.or(Some(e)),
+            Err(_) => worker_err = worker_err.or(Some(Error::Internal("a rendition worker panicked".into()))),
+        }
+    }
+    if let Some(e) = worker_err {
+        return Err(e);
+    }
+    fed?;
+    Ok(done)
+}
+
+/// Reads the finished files back and describes them, in profile order.
+fn collect_outputs(profiles: &[Profile], finished: Finished, (sw, sh): (u32, u32), source_frame_90k: i64) -> Result<Vec<RenditionOutput>> {
+    let mut outputs: Vec<Option<RenditionOutput>> = vec![None; profiles.len()];
     for (i, f) in finished {
-        let profile = opts.profiles[i].clone();
+        let profile = profiles[i].clone();
         let (width, height) = profile.output_size(sw, sh);
         let data = std::fs::read(&f.path).map_err(|e| Error::io(&f.path, e))?;
         let frame_dur = match profile.fps {
             Some(fr) => crate::ffi::rescale(90_000, i64::from(fr.den), i64::from(fr.num)),
-            None => frame_duration_90k,
+            None => source_frame_90k,
         };
         outputs[i] = Some(RenditionOutput {
             width,
@@ -285,8 +284,7 @@ pub(crate) fn transcode_with(path: &Path, label: &str, opts: &TranscodeOptions, 
             profile,
         });
     }
-    let renditions = outputs.into_iter().collect::<Option<Vec<_>>>().ok_or_else(|| Error::Internal("a rendition went missing".into()))?;
-    Ok(TranscodeOutput { input_hash, source, pts_offset: offset, renditions })
+    outputs.into_iter().collect::<Option<Vec<_>>>().ok_or_else(|| Error::Internal("a rendition went missing".into()))
 }
 
 struct SourceCounter {
@@ -295,36 +293,29 @@ struct SourceCounter {
     last: Option<i64>,
 }
 
-/// Demuxes and decodes the rest of the input, handing frames and audio to every worker.
-#[allow(clippy::too_many_arguments)]
-fn feed(
-    dmx: &mut Demuxer,
-    dec: &mut VideoDecoder,
-    first: ff::frame::Video,
-    early_audio: Vec<Arc<ff::Packet>>,
+/// Hands decoded frames and audio packets to every worker.
+struct Feeder<'a> {
     offset: i64,
-    senders: &[SyncSender<Msg>],
-    src: &mut SourceCounter,
-    estimated_total: Option<u64>,
     frame_duration_90k: i64,
-    progress: &dyn Fn(Progress),
-) -> Result<()> {
-    let vtb = dmx.video.time_base;
-    let label = dmx.label().to_string();
-    let send = |m: &dyn Fn() -> Msg| -> Result<()> {
-        for tx in senders {
+    estimated_total: Option<u64>,
+    senders: &'a [SyncSender<Msg>],
+    progress: &'a dyn Fn(Progress),
+}
+
+impl Feeder<'_> {
+    fn send(&self, label: &str, m: impl Fn() -> Msg) -> Result<()> {
+        for tx in self.senders {
             tx.send(m()).map_err(|_| Error::Internal(format!("{label}: a rendition worker stopped early")))?;
         }
         Ok(())
-    };
-    for a in early_audio {
-        send(&|| Msg::Audio(a.clone()))?;
     }
-    let mut on_frame = |f: ff::frame::Video| -> Result<()> {
+
+    /// Timestamps one frame (dropping it if its timestamp does not increase) and sends it.
+    fn frame(&self, label: &str, vtb: ff::Rational, f: ff::frame::Video, src: &mut SourceCounter) -> Result<()> {
         let ts = match f.timestamp() {
             Some(t) => crate::ffi::to_90k(t, vtb),
             // Untimed frames follow the previous one by a nominal frame.
-            None => src.last.map_or(0, |l| l + frame_duration_90k),
+            None => src.last.map_or(0, |l| l + self.frame_duration_90k),
         };
         if src.last.is_some_and(|l| ts <= l) {
             tracing::debug!(target: "transcoder::decode", input = %label, ts, "dropping frame with non-increasing timestamp");
@@ -334,39 +325,48 @@ fn feed(
         src.last = Some(ts);
         src.frames += 1;
         let frame = Arc::new(f);
-        send(&|| Msg::Video(frame.clone(), ts + offset))?;
-        progress(Progress { frames: src.frames, estimated_total });
+        self.send(label, || Msg::Video(frame.clone(), ts + self.offset))?;
+        (self.progress)(Progress { frames: src.frames, estimated_total: self.estimated_total });
         Ok(())
-    };
-    on_frame(first)?;
-    while let Some(f) = dec.receive() {
-        on_frame(f)?;
     }
-    while let Some(p) = dmx.next_packet() {
-        match p {
-            Demuxed::Video(p) => {
-                dec.send(&p)?;
-                while let Some(f) = dec.receive() {
-                    on_frame(f)?;
+
+    /// Demuxes and decodes the rest of the input.
+    fn run(&self, dmx: &mut Demuxer, dec: &mut VideoDecoder, first: ff::frame::Video, early_audio: Vec<Arc<ff::Packet>>, src: &mut SourceCounter) -> Result<()> {
+        let vtb = dmx.video.time_base;
+        let label = dmx.label().to_string();
+        for a in early_audio {
+            self.send(&label, || Msg::Audio(a.clone()))?;
+        }
+        self.frame(&label, vtb, first, src)?;
+        while let Some(f) = dec.receive() {
+            self.frame(&label, vtb, f, src)?;
+        }
+        while let Some(p) = dmx.next_packet() {
+            match p {
+                Demuxed::Video(p) => {
+                    dec.send(&p)?;
+                    while let Some(f) = dec.receive() {
+                        self.frame(&label, vtb, f, src)?;
+                    }
+                }
+                Demuxed::Audio(p) => {
+                    let p = Arc::new(p);
+                    self.send(&label, || Msg::Audio(p.clone()))?;
                 }
             }
-            Demuxed::Audio(p) => {
-                let p = Arc::new(p);
-                send(&|| Msg::Audio(p.clone()))?;
-            }
         }
+        dec.send_eof();
+        while let Some(f) = dec.receive() {
+            self.frame(&label, vtb, f, src)?;
+        }
+        if dec.rejected_packets > 0 {
+            tracing::warn!(target: "transcoder::decode", input = %label, packets = dec.rejected_packets, "skipped corrupt video packets");
+        }
+        Ok(())
     }
-    dec.send_eof();
-    while let Some(f) = dec.receive() {
-        on_frame(f)?;
-    }
-    if dec.rejected_packets > 0 {
-        tracing::warn!(target: "transcoder::decode", input = %label, packets = dec.rejected_packets, "skipped corrupt video packets");
-    }
-    Ok(())
 }
 
-fn worker(mut group: Vec<(usize, Rendition)>, rx: Receiver<Msg>) -> Result<Vec<(usize, rendition::Finished)>> {
+fn worker(mut group: Vec<(usize, Rendition)>, rx: Receiver<Msg>) -> Result<Finished> {
     while let Ok(msg) = rx.recv() {
         for (_, r) in group.iter_mut() {
             match &msg {
@@ -397,10 +397,6 @@ fn assign_workers(renditions: Vec<(usize, Rendition)>, threads: usize, profiles:
         slot.1.push(r);
     }
     groups.into_iter().map(|g| g.1).filter(|g| !g.is_empty()).collect()
-}
-
-fn estimate_frames(dmx: &Demuxer) -> Option<u64> {
-    dmx.estimated_frames()
 }
 
 /// The source's nominal frame duration in 90 kHz ticks: from its average frame rate when that

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::ffi::demux::StreamInfo;
 use crate::ffi::ff;
 use crate::ffi::mux::{Muxer, VideoStreamSpec};
-use crate::ffi::openh264::{AccessUnit, Complexity, EncoderSettings, H264Encoder};
+use crate::ffi::openh264::{AccessUnit, EncoderSettings, H264Encoder};
 use crate::ffi::scale::{Filter, Scaler, Target};
 use crate::pipeline::fps::FpsConverter;
 use crate::profile::{Gop, Profile};
@@ -51,7 +51,6 @@ pub(crate) struct Shared<'a> {
     pub(crate) offset_90k: i64,
     /// The source's nominal frame duration (passthrough renditions use it).
     pub(crate) source_frame_duration_90k: i64,
-    pub(crate) complexity: Complexity,
 }
 
 impl Rendition {
@@ -67,7 +66,7 @@ impl Rendition {
                 (d, 90_000.0 / d as f32, ff::Rational(90_000, d as i32))
             }
         };
-        let settings = EncoderSettings { width, height, bitrate: profile.bitrate, fps: fps_f32, profile: profile.h264_profile, complexity: shared.complexity };
+        let settings = EncoderSettings { width, height, bitrate: profile.bitrate, fps: fps_f32, profile: profile.h264_profile };
         Ok(Rendition {
             profile: profile.clone(),
             width,
