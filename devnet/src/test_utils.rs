@@ -113,7 +113,7 @@ pub async fn deploy_stylus_with_deployer<P: Provider>(
 }
 
 /// The stylus-sdk fixture contract `devnet/fixtures/counter`, built for wasm32 (once per
-/// process) into `<target>/devnet-fixtures`.
+/// process) into `<target>/devnet-fixtures` and processed as cargo-stylus does.
 pub fn counter_wasm() -> Result<Vec<u8>, TestError> {
     static WASM: OnceLock<Result<Vec<u8>, String>> = OnceLock::new();
     WASM.get_or_init(|| build_fixture("lpx-devnet-counter", "lpx_devnet_counter")).clone().map_err(TestError::Build)
@@ -136,5 +136,7 @@ fn build_fixture(package: &str, artifact: &str) -> Result<Vec<u8>, String> {
         return Err(String::from_utf8_lossy(&out.stderr).into_owned());
     }
     let path = target.join("wasm32-unknown-unknown/contract").join(format!("{artifact}.wasm"));
-    std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))
+    let raw = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    // What cargo-stylus deploys: custom sections stripped and the module re-encoded to MVP form.
+    lpx_contract_build::nitro_wasm(&raw)
 }

@@ -399,8 +399,11 @@ impl Chain {
             t.block_hash = hash;
         }
         let block = MinedBlock { header, hash, txs: mined.iter().map(|t| t.tx.hash()).collect() };
-        self.next_base_fee =
-            calc_next_block_base_fee(gas_used, self.config.gas_limit, self.next_base_fee, BaseFeeParams::ethereum());
+        // Like anvil, block 1 keeps the initial base fee; later blocks follow EIP-1559.
+        if number > 0 {
+            self.next_base_fee =
+                calc_next_block_base_fee(gas_used, self.config.gas_limit, self.next_base_fee, BaseFeeParams::ethereum());
+        }
         self.db_mut().cache.block_hashes.insert(U256::from(number), hash);
         self.block_numbers.insert(hash, number);
         for cb in &mut self.on_block {

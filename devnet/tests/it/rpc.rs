@@ -184,7 +184,8 @@ async fn logs_filters_and_websocket_subscriptions() {
     assert_eq!(fee_history.base_fee_per_gas.len(), 5);
 }
 
-#[tokio::test]
+// cast runs as a blocking child process; the server needs other worker threads meanwhile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cast_reads_and_sends() {
     let cast = concat!(env!("CARGO_MANIFEST_DIR"), "/../.tools/node_modules/.bin/cast");
     let (d, p) = devnet().await;

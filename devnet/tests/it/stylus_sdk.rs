@@ -40,7 +40,8 @@ async fn counter_deploys_with_constructor_and_runs() {
     let addr = deploy_stylus_with_deployer(&p, &wasm, constructor_call(5), U256::from(7)).await.unwrap();
     let c = ICounter::new(addr, &p);
     assert_eq!(c.number().call().await.unwrap(), U256::from(5));
-    assert_eq!(c.owner().call().await.unwrap(), ADDR0);
+    // As on Arbitrum, the constructor runs with the StylusDeployer as msg.sender.
+    assert_eq!(c.owner().call().await.unwrap(), lpx_devnet::arb::STYLUS_DEPLOYER);
     assert_eq!(p.get_balance(addr).await.unwrap(), U256::from(7), "init value reaches the contract");
     // The deployer refunded everything but the data fee, the init value and gas.
     let spent = before - p.get_balance(ADDR0).await.unwrap();
@@ -54,9 +55,19 @@ async fn counter_deploys_with_constructor_and_runs() {
     assert_eq!(ev.value, U256::from(6));
     assert_eq!(c.number().call().await.unwrap(), U256::from(6));
 
-    // Owner check with a custom error, from another account.
+    // Owner check with a custom error.
+    let err = c.setNumber(U256::from(1)).call().await.err().expect("reverts");
+    let data = err.as_revert_data().expect("revert data");
+    assert_eq!(ICounter::NotOwner::abi_decode(&data).unwrap().caller, ADDR0);
+
+    // A plain CREATE + activation, then the constructor called directly: the caller owns it.
+    let direct = deploy_stylus(&p, &wasm).await.unwrap();
+    let r = send(&p, direct, constructor_call(1).to_vec(), U256::ZERO, None).await;
+    assert!(r.status());
+    let c = ICounter::new(direct, &p);
+    assert_eq!(c.owner().call().await.unwrap(), ADDR0);
     let other = provider(&_d, "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d");
-    let err = ICounter::new(addr, &other).setNumber(U256::from(1)).call().await.err().expect("reverts");
+    let err = ICounter::new(direct, &other).setNumber(U256::from(1)).call().await.err().expect("reverts");
     let data = err.as_revert_data().expect("revert data");
     let decoded = ICounter::NotOwner::abi_decode(&data).unwrap();
     assert_eq!(decoded.caller, alloy_primitives::address!("70997970C51812dc3A010C7d01b50e0d17dc79C8"));
@@ -69,7 +80,7 @@ async fn counter_deploys_with_constructor_and_runs() {
     assert!(c.increment().value(U256::from(1)).call().await.is_err());
 
     // A second constructor call is refused.
-    assert!(call(&p, addr, constructor_call(1).to_vec()).await.is_err());
+    assert!(call(&p, direct, constructor_call(1).to_vec()).await.is_err());
 }
 
 #[tokio::test]
