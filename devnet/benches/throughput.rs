@@ -119,6 +119,7 @@ async fn main() {
                 kind: TxKind::Call(program),
                 data: Bytes::from(vec![0u8, 1, 2, 3]),
                 gas_limit: 1_000_000,
+                chain_id: Some(412_346),
                 ..Default::default()
             };
             let t = Instant::now();
