@@ -5,9 +5,9 @@
 //! 0 controller, 1 inflation, 2 inflationChange, 3 targetBondingRate,
 //! 4 currentMintableTokens, 5 currentMintedTokens.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
-// `#[entrypoint]` generates an undocumented `user_entrypoint` in wasm builds.
-#![cfg_attr(target_arch = "wasm32", allow(missing_docs))]
-#![no_std]
+// `#[entrypoint]`/`#[public]` generate undocumented items in wasm and export-abi builds.
+#![cfg_attr(any(target_arch = "wasm32", feature = "export-abi"), allow(missing_docs))]
+#![cfg_attr(not(feature = "export-abi"), no_std)]
 extern crate alloc;
 
 use alloc::{vec, vec::Vec};

@@ -33,16 +33,26 @@ impl AbiExport {
     }
 }
 
+/// Whether a contract crate has the `src/main.rs` that `cargo stylus export-abi` runs.
+pub fn has_export_binary(package: &ContractPackage) -> bool {
+    package.dir.join("src/main.rs").is_file()
+}
+
 /// Builds every package's `export-abi` binary natively (one cargo invocation, in a separate
-/// target directory so it never waits on a running build's lock) and runs each.
+/// target directory so it never waits on a running build's lock) and runs each. Packages
+/// without `src/main.rs` are skipped (see [`has_export_binary`]).
 pub fn export_abi(workspace_root: &Path, packages: &[ContractPackage]) -> Result<Vec<AbiExport>> {
+    let packages: Vec<&ContractPackage> = packages.iter().filter(|p| has_export_binary(p)).collect();
+    if packages.is_empty() {
+        return Ok(Vec::new());
+    }
     let target = target_dir(workspace_root).join("export-abi");
     let features: Vec<String> = packages.iter().map(|p| format!("{}/export-abi", p.package)).collect();
     let mut cmd = Command::new(cargo());
     cmd.current_dir(workspace_root)
         .env("CARGO_TARGET_DIR", &target)
         .args(["build", "--quiet", "--locked", "--bins", "--features", &features.join(",")]);
-    for p in packages {
+    for p in &packages {
         cmd.args(["-p", &p.package]);
     }
     run(cmd)?;

@@ -8,7 +8,7 @@ mod abi;
 mod code;
 mod workspace;
 
-pub use abi::{export_abi, exported_signatures, AbiExport};
+pub use abi::{export_abi, exported_signatures, has_export_binary, AbiExport, ABI_FILE};
 pub use code::{check_nitro_features, deploy_code, nitro_wasm, reencode, strip_custom_sections, STYLUS_PREFIX};
 pub use workspace::{contract_packages, target_dir, ContractPackage};
 

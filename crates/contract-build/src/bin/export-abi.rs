@@ -13,6 +13,9 @@ fn main() -> anyhow::Result<()> {
     };
     let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
     let packages = lpx_contract_build::contract_packages(&root)?;
+    for p in packages.iter().filter(|p| !lpx_contract_build::has_export_binary(p)) {
+        eprintln!("note: {} has no src/main.rs; its interface is not exported", p.package);
+    }
     let exports = lpx_contract_build::export_abi(&root, &packages).context("exporting ABIs")?;
     let mut stale = Vec::new();
     for export in &exports {

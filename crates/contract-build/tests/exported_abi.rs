@@ -1,0 +1,46 @@
+//! The committed `contracts/<name>/abi.sol` files are what the contracts export today, and
+//! each contract exports exactly the functions its `lpx-abi` interface declares.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use lpx_contract_build::{contract_packages, export_abi, exported_signatures};
+
+/// Contract package → the `lpx_abi` interface it implements.
+const INTERFACE_OF: &[(&str, &str)] = &[
+    ("lpx-controller", "Controller"),
+    ("lpx-token", "LivepeerToken"),
+    ("lpx-minter", "Minter"),
+    ("lpx-rounds", "RoundsManager"),
+    ("lpx-service-registry", "ServiceRegistry"),
+    ("lpx-bonding", "BondingManager"),
+    ("lpx-ticket-broker", "TicketBroker"),
+];
+
+#[test]
+fn committed_interfaces_are_current_and_match_lpx_abi() {
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    let packages = contract_packages(&root).unwrap();
+    assert!(packages.len() >= 5, "found {packages:?}");
+    let exports = export_abi(&root, &packages).unwrap();
+    let mut problems = Vec::new();
+    for export in &exports {
+        if !export.is_current() {
+            problems.push(format!(
+                "{} is stale or missing: run `cargo run -p lpx-contract-build --bin export-abi -- --write`",
+                export.path.display()
+            ));
+        }
+        let Some((_, name)) = INTERFACE_OF.iter().find(|(p, _)| *p == export.package) else { continue };
+        let abi = lpx_abi::INTERFACES.iter().find(|a| a.name == *name).expect("interface registered");
+        let exported: BTreeSet<String> = exported_signatures(&export.text).into_iter().collect();
+        let declared: BTreeSet<String> = abi.functions.iter().map(|s| s.to_string()).collect();
+        for missing in declared.difference(&exported) {
+            problems.push(format!("{}: lpx-abi declares {missing} but the contract does not export it", export.package));
+        }
+        for extra in exported.difference(&declared) {
+            problems.push(format!("{}: exports {extra}, which lpx-abi does not declare", export.package));
+        }
+    }
+    assert!(problems.is_empty(), "\n{}", problems.join("\n"));
+}
