@@ -1,0 +1,112 @@
+//! The protocol's multi-round life on real WASM with real cross-contract calls: bonding,
+//! round initialization, reward, delegator claims, unbonding and withdrawal (issue 2's core
+//! scenario, shaped after spec Appendix C).
+
+use alloy::{
+    primitives::{utils::parse_ether, Address, U256},
+    sol_types::SolEvent,
+};
+use lpx_abi::{
+    bonding_manager::IBondingManager, minter::IMinter, rounds_manager::IRoundsManager, token::ILivepeerToken,
+};
+use lpx_e2e::Protocol;
+
+fn lpt(n: &str) -> U256 {
+    parse_ether(n).unwrap()
+}
+
+async fn approve_and_bond(p: &Protocol, who: Address, amount: U256, to: Address) {
+    let bm = p.address("BondingManager");
+    p.send(who, "LivepeerToken", ILivepeerToken::approveCall { spender: bm, amount }).await;
+    p.send(who, "BondingManager", IBondingManager::bondCall { _amount: amount, _to: to }).await;
+}
+
+async fn lpt_balance(p: &Protocol, who: Address) -> U256 {
+    p.view("LivepeerToken", ILivepeerToken::balanceOfCall { account: who }).await
+}
+
+async fn pending_stake(p: &Protocol, who: Address) -> U256 {
+    let round = p.view("RoundsManager", IRoundsManager::currentRoundCall {}).await;
+    p.view("BondingManager", IBondingManager::pendingStakeCall { _delegator: who, _endRound: round }).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "not yet passing: the StylusDeployer reverts ContractInitializationError on the first program, and TicketBroker is over 24 KiB (issues 3, 4)"]
+async fn bond_reward_claim_unbond_withdraw_across_rounds() {
+    let p = Protocol::deploy().await;
+    let (t, d) = (p.accounts[1], p.accounts[2]);
+    let supply0 = p.view("LivepeerToken", ILivepeerToken::totalSupplyCall {}).await;
+
+    // Round r0: the orchestrator self-bonds and registers with a 50% reward cut, 25% fee share.
+    p.next_round().await;
+    approve_and_bond(&p, t, lpt("1000"), t).await;
+    p.send(t, "BondingManager", IBondingManager::transcoderCall { _rewardCut: U256::from(500_000), _feeShare: U256::from(250_000) }).await;
+    assert!(p.view("BondingManager", IBondingManager::isRegisteredTranscoderCall { _transcoder: t }).await);
+
+    // r1: the orchestrator is active; a delegator bonds to it.
+    p.next_round().await;
+    assert!(p.view("BondingManager", IBondingManager::isActiveTranscoderCall { _transcoder: t }).await);
+    approve_and_bond(&p, d, lpt("1000"), t).await;
+
+    // r2..r4: reward every round; each mint is what the Minter allowed for the round, split
+    // by the reward cut.
+    let mut minted = U256::ZERO;
+    for _ in 0..3 {
+        p.next_round().await;
+        let mintable = p.view("Minter", IMinter::currentMintableTokensCall {}).await;
+        assert!(mintable > U256::ZERO, "inflation mints something each round");
+        let receipt = p.send(t, "BondingManager", IBondingManager::rewardCall {}).await;
+        let reward = receipt
+            .inner
+            .logs()
+            .iter()
+            .find_map(|l| IBondingManager::Reward::decode_log_data(l.data()).ok())
+            .expect("Reward event");
+        assert_eq!(reward.transcoder, t);
+        // The only active stake is this orchestrator's, so it earns the whole round's LPT
+        // (less the treasury cut, which goes to the Treasury when one is registered).
+        assert!(reward.amount <= mintable && reward.amount > U256::ZERO);
+        minted += reward.amount;
+        // A second call in the same round is refused.
+        let again = p.try_send(t, "BondingManager", IBondingManager::rewardCall {}, U256::ZERO).await;
+        assert!(again.unwrap_err().0.contains("caller has already called reward for the current round"));
+    }
+
+    // Supply grew by exactly what was minted; the delegator's stake grew, the orchestrator's
+    // more (its cut), and together they never exceed the delegated total.
+    let supply = p.view("LivepeerToken", ILivepeerToken::totalSupplyCall {}).await;
+    assert_eq!(supply, supply0 + minted);
+    let (stake_t, stake_d) = (pending_stake(&p, t).await, pending_stake(&p, d).await);
+    assert!(stake_d > lpt("1000"));
+    assert!(stake_t > stake_d);
+    let total = p.view("BondingManager", IBondingManager::transcoderTotalStakeCall { _transcoder: t }).await;
+    assert!(stake_t + stake_d <= total, "{stake_t} + {stake_d} > {total}");
+    assert!(total - (stake_t + stake_d) < U256::from(10), "only rounding dust stays unassigned");
+    let minter_lpt = lpt_balance(&p, p.address("Minter")).await;
+    assert!(minter_lpt >= total, "the Minter holds every bonded LPT");
+
+    // The delegator claims, then unbonds part of its stake.
+    let round = p.view("RoundsManager", IRoundsManager::currentRoundCall {}).await;
+    p.send(d, "BondingManager", IBondingManager::claimEarningsCall { _endRound: round }).await;
+    let bonded = p.view("BondingManager", IBondingManager::getDelegatorCall { _delegator: d }).await.bondedAmount;
+    assert_eq!(bonded, stake_d);
+    let part = lpt("458");
+    let receipt = p.send(d, "BondingManager", IBondingManager::unbondCall { _amount: part }).await;
+    let unbond = receipt
+        .inner
+        .logs()
+        .iter()
+        .find_map(|l| IBondingManager::Unbond::decode_log_data(l.data()).ok())
+        .expect("Unbond event");
+    assert_eq!((unbond.delegate, unbond.delegator, unbond.amount), (t, d, part));
+
+    // Too early to withdraw; after the unbonding period the LPT comes back.
+    let early = p.try_send(d, "BondingManager", IBondingManager::withdrawStakeCall { _unbondingLockId: unbond.unbondingLockId }, U256::ZERO).await;
+    assert!(early.unwrap_err().0.contains("withdraw round must be before or equal to the current round"));
+    while p.view("RoundsManager", IRoundsManager::currentRoundCall {}).await < unbond.withdrawRound {
+        p.next_round().await;
+    }
+    let before = lpt_balance(&p, d).await;
+    p.send(d, "BondingManager", IBondingManager::withdrawStakeCall { _unbondingLockId: unbond.unbondingLockId }).await;
+    assert_eq!(lpt_balance(&p, d).await, before + part);
+}
