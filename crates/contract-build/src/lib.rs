@@ -94,18 +94,22 @@ pub fn build_all(workspace_root: &Path) -> Result<Vec<BuiltContract>> {
     build(workspace_root, &packages)
 }
 
-/// Builds the given contracts with one cargo invocation and returns their code.
+/// Builds the given contracts and returns their code.
+///
+/// Each contract gets its own cargo invocation: within one invocation cargo unifies the
+/// features of every selected package, so building `lpx-bonding` next to `lpx-bonding-ext`
+/// (which enables `lpx-bonding/extension`) would give the main program the extension's entry
+/// point. Separate invocations keep each WASM exactly what its own crate asks for.
 pub fn build(workspace_root: &Path, packages: &[ContractPackage]) -> Result<Vec<BuiltContract>> {
-    let mut cmd = Command::new(cargo());
-    cmd.current_dir(workspace_root).args(["build", "--lib", "--locked", "--target", TARGET, "--profile", PROFILE]);
-    for p in packages {
-        cmd.args(["-p", &p.package]);
-    }
-    run(cmd)?;
     let out_dir = target_dir(workspace_root).join(TARGET).join(PROFILE);
     packages
         .iter()
         .map(|p| {
+            let mut cmd = Command::new(cargo());
+            cmd.current_dir(workspace_root)
+                .args(["build", "--lib", "--locked", "--target", TARGET, "--profile", PROFILE, "-p", &p.package]);
+            run(cmd)?;
+            // Read it now: a later build that has this crate as a dependency may overwrite it.
             let path = out_dir.join(format!("{}.wasm", p.package.replace('-', "_")));
             let wasm = std::fs::read(&path).map_err(|source| Error::Io { path, source })?;
             let invalid = |message| Error::InvalidWasm { package: p.package.clone(), message };

@@ -5,7 +5,7 @@ use alloy::{
     primitives::{keccak256, Address, Bytes, B256, U256},
     providers::{DynProvider, Provider},
     rpc::types::{TransactionReceipt, TransactionRequest},
-    sol_types::{decode_revert_reason, SolCall},
+    sol_types::{decode_revert_reason, SolCall, SolInterface},
 };
 
 use crate::DeployError;
@@ -88,12 +88,63 @@ impl Chain {
 
 /// One line that says which call failed and why, with the revert reason decoded.
 fn failed(signature: &str, to: Address, e: &alloy::transports::TransportError) -> DeployError {
-    let reason = e
-        .as_error_resp()
-        .and_then(|p| p.as_revert_data())
-        .map(|data| decode_revert_reason(&data).unwrap_or_else(|| format!("revert data {data}")));
+    let reason = e.as_error_resp().and_then(|p| p.as_revert_data()).map(|data| {
+        decode_revert_reason(&data)
+            .or_else(|| arbitrum_error(&data))
+            .unwrap_or_else(|| format!("revert data {data}"))
+    });
     match reason {
         Some(r) => DeployError::Reverted { call: format!("{signature} at {to}"), reason: r },
         None => DeployError::Chain(format!("{signature} at {to}: {e}")),
+    }
+}
+
+/// The custom errors of ArbWasm and the StylusDeployer, in words (their raw data can be a
+/// whole program's bytecode, which says nothing to a reader).
+fn arbitrum_error(data: &[u8]) -> Option<String> {
+    use lpx_abi::arbitrum::{
+        IArbWasm::IArbWasmErrors as W,
+        IStylusDeployer::IStylusDeployerErrors as D,
+    };
+    if let Ok(e) = D::abi_decode(data) {
+        return Some(match e {
+            D::ContractDeploymentError(e) => format!(
+                "the program's creation failed ({} bytes of init code; is the code over the 24,576-byte limit or not Stylus?)",
+                e.bytecode.len()
+            ),
+            D::ContractInitializationError(e) => format!("the constructor of the new program {} reverted", e.newContract),
+            D::RefundExcessValueError(e) => format!("refunding {} wei of excess activation fee failed", e.excessValue),
+            D::EmptyBytecode(_) => "empty bytecode".into(),
+            D::InitValueButNotInitData(_) => "init value without init data".into(),
+        });
+    }
+    let e = W::abi_decode(data).ok()?;
+    Some(match e {
+        W::ProgramNotWasm(_) => "the code is not a Stylus program".into(),
+        W::ProgramNotActivated(_) => "the program is not activated".into(),
+        W::ProgramNeedsUpgrade(e) => format!("the program is at Stylus version {}, the chain at {}", e.version, e.stylusVersion),
+        W::ProgramExpired(e) => format!("the program's activation expired {} s ago", e.ageInSeconds),
+        W::ProgramUpToDate(_) => "the program is already activated".into(),
+        W::ProgramKeepaliveTooSoon(e) => format!("keepalive too soon (activated {} s ago)", e.ageInSeconds),
+        W::ProgramInsufficientValue(e) => format!("activation fee too low: sent {} wei, {} wei needed", e.have, e.want),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy::sol_types::SolError;
+    use lpx_abi::arbitrum::{IArbWasm, IStylusDeployer};
+
+    #[test]
+    fn arbitrum_errors_read_as_words() {
+        let at = Address::repeat_byte(0x73);
+        let init = IStylusDeployer::ContractInitializationError { newContract: at }.abi_encode();
+        assert_eq!(arbitrum_error(&init).unwrap(), format!("the constructor of the new program {at} reverted"));
+        let create = IStylusDeployer::ContractDeploymentError { bytecode: vec![0u8; 27_180].into() }.abi_encode();
+        assert!(arbitrum_error(&create).unwrap().contains("27180 bytes of init code"));
+        let fee = IArbWasm::ProgramInsufficientValue { have: U256::from(1), want: U256::from(2) }.abi_encode();
+        assert_eq!(arbitrum_error(&fee).unwrap(), "activation fee too low: sent 1 wei, 2 wei needed");
+        assert_eq!(arbitrum_error(&[0xde, 0xad, 0xbe, 0xef]), None);
     }
 }

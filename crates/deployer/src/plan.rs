@@ -174,6 +174,15 @@ impl Run<'_> {
                 return Ok(address);
             }
         }
+        // Arbitrum would reject it after the sender paid for the attempt; say why up front.
+        if art.code.len() > lpx_contract_build::MAX_CODE_SIZE {
+            return Err(DeployError::Config(format!(
+                "{} is {} bytes compressed, over Arbitrum's {}-byte limit",
+                art.name,
+                art.code.len(),
+                lpx_contract_build::MAX_CODE_SIZE
+            )));
+        }
         // A program without constructor arguments here has no constructor at all.
         let init_data = if art.name == "BondingManagerExtension" {
             Vec::new()
