@@ -1,8 +1,8 @@
-//! Typed access to the protocol contracts through the failover transport: addresses,
-//! single calls, JSON-RPC batches of calls, and the chain head.
+//! Typed access to the protocol contracts through the failover transport: addresses and
+//! single calls (the tick's read is [`crate::lens`]).
 
 use alloy::{
-    primitives::{keccak256, Address, Bytes, U256, U64},
+    primitives::{keccak256, Address, Bytes},
     providers::RootProvider,
     rpc::client::RpcClient,
     rpc::types::{TransactionInput, TransactionRequest},
@@ -11,7 +11,6 @@ use alloy::{
 use lpx_abi::controller::IController;
 use lpx_chain_config::Deployments;
 use lpx_txman::{revert, CallFailure, FailoverTransport};
-use serde::Deserialize;
 
 use crate::config::Config;
 
@@ -26,30 +25,6 @@ pub struct Addresses {
     pub minter: Address,
     /// TicketBroker.
     pub broker: Address,
-}
-
-/// The latest block as the keeper needs it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Head {
-    /// Block number.
-    pub number: u64,
-    /// Arbitrum's L1 block number, when the node reports one.
-    pub l1_number: Option<u64>,
-    /// Base fee, when the chain has one.
-    pub base_fee: Option<u128>,
-    /// Timestamp (seconds).
-    pub timestamp: u64,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawHead {
-    number: U64,
-    #[serde(default)]
-    l1_block_number: Option<U64>,
-    #[serde(default)]
-    base_fee_per_gas: Option<U256>,
-    timestamp: U64,
 }
 
 /// Chain access errors.
@@ -78,7 +53,7 @@ pub struct Chain {
     pub transport: FailoverTransport,
     /// Provider over it.
     pub provider: RootProvider,
-    /// The raw client (batches).
+    /// The raw client.
     pub client: RpcClient,
     /// Contract addresses.
     pub addrs: Addresses,
@@ -135,43 +110,6 @@ impl Chain {
             .map_err(|e| ChainError::Call(revert::classify(&e)))?;
         C::abi_decode_returns(&out).map_err(|e| ChainError::Decode { what: C::SIGNATURE, reason: e.to_string() })
     }
-
-    /// Several `eth_call`s in one JSON-RPC batch (one HTTP request); raw results in order.
-    pub async fn batch(&self, calls: &[(Address, Bytes)]) -> Result<Vec<Result<Bytes, CallFailure>>, ChainError> {
-        if calls.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut batch = self.client.new_batch();
-        let mut waiters = Vec::with_capacity(calls.len());
-        for (to, data) in calls {
-            let w = batch
-                .add_call::<_, Bytes>("eth_call", &(call_request(*to, data.clone()), "latest"))
-                .map_err(|e| ChainError::Setup(e.to_string()))?;
-            waiters.push(w);
-        }
-        batch.send().await.map_err(|e| ChainError::Call(revert::classify(&e)))?;
-        let mut out = Vec::with_capacity(waiters.len());
-        for w in waiters {
-            out.push(w.await.map_err(|e| revert::classify(&e)));
-        }
-        Ok(out)
-    }
-
-    /// The latest block (one call).
-    pub async fn head(&self) -> Result<Head, ChainError> {
-        let raw: Option<RawHead> = self
-            .client
-            .request("eth_getBlockByNumber", ("latest", false))
-            .await
-            .map_err(|e| ChainError::Call(revert::classify(&e)))?;
-        let raw = raw.ok_or_else(|| ChainError::Decode { what: "eth_getBlockByNumber", reason: "no latest block".into() })?;
-        Ok(Head {
-            number: raw.number.to(),
-            l1_number: raw.l1_block_number.map(|n| n.to()),
-            base_fee: raw.base_fee_per_gas.map(|b| b.saturating_to()),
-            timestamp: raw.timestamp.to(),
-        })
-    }
 }
 
 /// An address from the book, else from the Controller's registry.
@@ -187,12 +125,4 @@ async fn resolve(chain: &Chain, book: &Deployments, name: &str) -> Result<Addres
         return Err(ChainError::Setup(format!("the Controller at {controller} has no {name} registered")));
     }
     Ok(a)
-}
-
-/// Decodes one batch answer with a call's ABI.
-pub fn decode<C: SolCall>(r: &Result<Bytes, CallFailure>) -> Result<C::Return, ChainError> {
-    match r {
-        Ok(b) => C::abi_decode_returns(b).map_err(|e| ChainError::Decode { what: C::SIGNATURE, reason: e.to_string() }),
-        Err(f) => Err(ChainError::Call(f.clone())),
-    }
 }

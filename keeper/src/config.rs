@@ -42,19 +42,6 @@ pub struct Config {
     pub api: ApiConfig,
 }
 
-/// Which number the round clock runs on.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum BlockSource {
-    /// Ask the RoundsManager once (`blockNum()`) and pick the matching one.
-    #[default]
-    Auto,
-    /// The block number of `eth_getBlockByNumber`.
-    Block,
-    /// Arbitrum's `l1BlockNumber` field of the block.
-    L1,
-}
-
 /// `[chain]`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -88,15 +75,17 @@ pub struct ChainConfig {
     /// Longest backoff.
     #[serde(default = "d_backoff_max")]
     pub backoff_max_ms: u64,
-    /// Round clock source.
-    #[serde(default)]
-    pub block_source: BlockSource,
+    /// After sending, wait this long before looking for the receipts (within the same
+    /// tick): long enough for the next block, so the first look usually finds them.
+    #[serde(default = "d_receipt_wait")]
+    pub receipt_wait_ms: u64,
 }
 fn d_poll() -> u64 { 2_000 }
 fn d_timeout() -> u64 { 10_000 }
 fn d_attempts() -> u32 { 6 }
 fn d_backoff0() -> u64 { 250 }
 fn d_backoff_max() -> u64 { 8_000 }
+fn d_receipt_wait() -> u64 { 1_000 }
 
 /// `[chain.contracts]`.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -1,12 +1,18 @@
-//! The keeper's work, one tick at a time. A tick reads the head (one RPC call), notices a
-//! new round, follows the transactions in flight, and does whatever is due: initialize the
-//! round (after its election turn), call reward for each served orchestrator, redeem due
-//! tickets. Every decision is taken from chain state read just before, plus the
-//! transaction store, so running ticks from two processes, or again after a crash, sends
-//! nothing twice.
+//! The keeper's work, one tick at a time. A tick makes one read, the [`crate::lens`]: the
+//! contract clock and the round, and when the round (or its initialization) changed, every
+//! record the round's work needs. It then follows the transactions in flight and does what
+//! is due: initialize the round (after its election turn), call reward for each served
+//! orchestrator, redeem due tickets, and waits briefly for the receipts of what it sent.
+//! Every decision is taken from chain state read in the same tick, plus the transaction
+//! store, so ticks from two processes, or again after a crash, send nothing twice.
+//!
+//! In steady state (gas limits known from earlier rounds, pool unchanged or re-read inside
+//! the lens) a round costs `3 + 2N` JSON-RPC calls for a keeper that initializes it and
+//! rewards N orchestrators: the lens, initializeRound and its receipt, and per orchestrator
+//! the reward and its receipt. docs/PERFORMANCE-keeper.md has the measurements.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     sync::{atomic::{AtomicU64, Ordering}, Arc},
     time::{Duration, Instant},
 };
@@ -18,19 +24,19 @@ use alloy::{
 };
 use lpx_abi::{
     bonding_manager::IBondingManager,
-    minter::IMinter,
     rounds_manager::IRoundsManager,
     ticket_broker::{recipient_rand_hash, ticket_hash, ITicketBroker, Ticket},
 };
 use lpx_chain_config::load_signer;
-use lpx_txman::{store::now_ms, CallFailure, RpcStatsSnapshot, TxError, TxManager, TxRequest, TxState};
+use lpx_txman::{store::now_ms, CallFailure, RpcStatsSnapshot, TxError, TxManager, TxRequest, TxState, TxStatus};
 
 use crate::{
-    chain::{decode, Chain, ChainError, Head},
-    config::{BlockSource, Config},
+    chain::{Chain, ChainError},
+    config::Config,
+    lens::{self, LensOrch, LensQuery, LensView, RoundView},
     metrics as m,
     pool::PoolSnapshot,
-    rounds::{election_delay, RoundClock},
+    rounds::election_delay,
     tickets::{
         classify::{classify, DropReason, Verdict},
         intake::TicketJson,
@@ -74,6 +80,17 @@ pub struct TickOutcome {
     pub busy: bool,
 }
 
+/// Counters of the keeper's own decisions (tests and reports).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeeperStats {
+    /// Times the pool was (re)read because the cached one was missing or stale.
+    pub pool_reads: u64,
+    /// Of those, times a cached pool was found stale.
+    pub pool_stale: u64,
+    /// `eth_estimateGas` calls made for round work (initializeRound, rewards).
+    pub estimates: u64,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Orch {
     /// Not settled this round.
@@ -92,17 +109,17 @@ enum Orch {
 struct RoundState {
     number: u64,
     initialized: bool,
-    /// `initialized` was read from the chain in this tick (no need to ask again).
-    fresh: bool,
     seen_at: Instant,
     election: Duration,
     rpc_at_start: RpcStatsSnapshot,
 }
 
+/// The round's numbers for reward hints, from the lens.
 #[derive(Debug, Clone)]
-struct PoolCache {
+struct RoundNumbers {
     round: u64,
-    snap: PoolSnapshot,
+    /// Read with initializeRound simulated (the round was not initialized yet).
+    simulated: bool,
     mintable: U256,
     total_bonded: U256,
 }
@@ -113,27 +130,39 @@ pub struct Keeper {
     chain: Chain,
     tx: Arc<TxManager>,
     queue: Arc<TicketQueue>,
-    clock: RoundClock,
-    use_l1: bool,
-    validity: u64,
+    /// `ticketValidityPeriod()`, read the first time a ticket is due.
+    validity: Option<u64>,
     round: Option<RoundState>,
     prev_round_initialized: Option<u64>,
     orchs: HashMap<Address, Orch>,
-    pool: Option<PoolCache>,
+    /// Served orchestrators' total stake, from the last full read.
+    orch_stake: HashMap<Address, U256>,
+    /// The pool as last read, with our own rewards applied.
+    pool: Option<PoolSnapshot>,
+    numbers: Option<RoundNumbers>,
+    /// Stake of an orchestrator before the reward we sent for it (to apply the real
+    /// minted amount once the receipt is in).
+    reward_base: HashMap<Address, U256>,
+    /// Ask the lens for the round part on the next tick (a transaction failed).
+    refresh: bool,
+    /// Orchestrators whose next reward is estimated rather than sent with the cached limit.
+    estimate_next: HashSet<Address>,
     health: Arc<Health>,
-    last_head: Option<Head>,
+    base_fee: Option<u128>,
+    stats: KeeperStats,
 }
 
 /// Longest pool walk (a guard against a corrupt list that never ends).
 const MAX_POOL_WALK: usize = 1_000;
+/// Gas limits are taken from this many recent transactions of the same kind.
+const GAS_HISTORY: usize = 8;
 
 fn is_revert(f: &CallFailure, reason: &str) -> bool {
     f.reason().is_some_and(|r| r == reason)
 }
 
 impl Keeper {
-    /// Connects, opens the state, recovers what a previous run left in flight, and reads
-    /// the round parameters.
+    /// Connects, opens the state, and recovers what a previous run left in flight.
     pub async fn start(cfg: Config) -> Result<Self, KeeperError> {
         let chain = Chain::connect(&cfg).await?;
         let signer = load_signer(&cfg.signer, std::path::Path::new(".")).map_err(|e| KeeperError::Setup(e.to_string()))?;
@@ -153,17 +182,20 @@ impl Keeper {
             chain,
             tx: Arc::new(tx),
             queue,
-            clock: RoundClock { length: 1, anchor_round: 0, anchor_block: 0 },
-            use_l1: false,
-            validity: 2,
+            validity: None,
             round: None,
             prev_round_initialized: None,
             orchs: HashMap::new(),
+            orch_stake: HashMap::new(),
             pool: None,
+            numbers: None,
+            reward_base: HashMap::new(),
+            refresh: false,
+            estimate_next: HashSet::new(),
             health: Arc::new(Health::default()),
-            last_head: None,
+            base_fee: None,
+            stats: KeeperStats::default(),
         };
-        k.load_params(true).await?;
         k.reconcile_tickets().await?;
         Ok(k)
     }
@@ -193,42 +225,9 @@ impl Keeper {
         &self.cfg
     }
 
-    /// Reads the round clock anchors (and, first time, the ticket validity period and the
-    /// block number source) in one batch.
-    async fn load_params(&mut self, first: bool) -> Result<(), KeeperError> {
-        let r = self.chain.addrs.rounds;
-        let mut calls = vec![
-            (r, IRoundsManager::roundLengthCall {}.abi_encode().into()),
-            (r, IRoundsManager::lastRoundLengthUpdateRoundCall {}.abi_encode().into()),
-            (r, IRoundsManager::lastRoundLengthUpdateStartBlockCall {}.abi_encode().into()),
-        ];
-        if first {
-            calls.push((r, IRoundsManager::blockNumCall {}.abi_encode().into()));
-            calls.push((self.chain.addrs.broker, ITicketBroker::ticketValidityPeriodCall {}.abi_encode().into()));
-        }
-        let out = self.chain.batch(&calls).await?;
-        self.clock = RoundClock {
-            length: decode::<IRoundsManager::roundLengthCall>(&out[0])?.saturating_to(),
-            anchor_round: decode::<IRoundsManager::lastRoundLengthUpdateRoundCall>(&out[1])?.saturating_to(),
-            anchor_block: decode::<IRoundsManager::lastRoundLengthUpdateStartBlockCall>(&out[2])?.saturating_to(),
-        };
-        if first {
-            let contract_block: u64 = decode::<IRoundsManager::blockNumCall>(&out[3])?.saturating_to();
-            self.validity = decode::<ITicketBroker::ticketValidityPeriodCall>(&out[4])?.saturating_to();
-            let head = self.chain.head().await?;
-            self.use_l1 = match self.cfg.chain.block_source {
-                BlockSource::Block => false,
-                BlockSource::L1 => true,
-                BlockSource::Auto => match head.l1_number {
-                    // The contract's block number is whichever one is closer.
-                    Some(l1) => l1.abs_diff(contract_block) < head.number.abs_diff(contract_block),
-                    None => false,
-                },
-            };
-            tracing::info!(round_length = self.clock.length, anchor_round = self.clock.anchor_round, anchor_block = self.clock.anchor_block,
-                ticket_validity = self.validity, clock = if self.use_l1 { "l1BlockNumber" } else { "block number" }, "round parameters loaded");
-        }
-        Ok(())
+    /// Counters of the keeper's decisions.
+    pub fn stats(&self) -> KeeperStats {
+        self.stats
     }
 
     /// Tickets left `submitting` by a crash: re-attach them to their transaction, or put
@@ -241,7 +240,7 @@ impl Keeper {
                         self.queue.retry(t.hash, "restarted before sending", 0)?;
                     }
                 }
-                Some(rec) if rec.status != lpx_txman::TxStatus::Pending => {
+                Some(rec) if rec.status != TxStatus::Pending => {
                     let state = self.tx.poll(rec.id).await?;
                     self.on_redeem_final(&label, &state)?;
                 }
@@ -251,53 +250,70 @@ impl Keeper {
         Ok(())
     }
 
-    fn block_of(&self, head: &Head) -> u64 {
-        if self.use_l1 { head.l1_number.unwrap_or(head.number) } else { head.number }
-    }
-
     /// One tick.
     pub async fn tick(&mut self) -> Result<TickOutcome, KeeperError> {
-        let head = self.chain.head().await?;
-        self.tx.observe_block(head.base_fee);
-        self.last_head = Some(head);
-        let block = self.block_of(&head);
-        self.health.block.store(block, Ordering::Relaxed);
-        metrics::gauge!(m::BLOCK).set(block as f64);
-        let r = self.clock.round_at(block);
-        if let Some(s) = self.round.as_mut() {
-            s.fresh = false;
-        }
-        if self.round.as_ref().map(|s| s.number) != Some(r) {
-            self.enter_round(r).await?;
-        }
-        let mut busy = false;
-
-        // Transactions in flight.
-        for (id, label) in self.tx.pending_ids()? {
-            match self.tx.poll(id).await? {
-                TxState::Pending => busy = true,
-                state => self.on_final(&label, &state).await?,
+        let q = LensQuery {
+            known_round: self.round.as_ref().map_or(0, |s| s.number),
+            known_initialized: self.round_initialized(),
+            force: self.round.is_none() || self.refresh,
+            simulate_init: true,
+            orchestrators: self.cfg.orchestrators.iter().map(|o| o.address).collect(),
+            pool_hash: self.pool.as_ref().map_or(B256::ZERO, lens::pool_hash),
+            max_pool: MAX_POOL_WALK,
+        };
+        let view = lens::read(&self.chain, &q).await?;
+        self.refresh = false;
+        // A zero base fee is what some nodes report inside eth_call; let the transaction
+        // manager ask for the market price itself then.
+        self.base_fee = (view.base_fee > 0).then_some(view.base_fee);
+        self.tx.observe_block(self.base_fee);
+        self.health.block.store(view.block, Ordering::Relaxed);
+        metrics::gauge!(m::BLOCK).set(view.block as f64);
+        if self.round.as_ref().map(|s| s.number) != Some(view.round) {
+            self.enter_round(&view);
+        } else if view.initialized && !self.round_initialized() {
+            if let Some(s) = self.round.as_mut() {
+                s.initialized = true;
             }
+            tracing::info!(round = view.round, "round initialized");
         }
+        if let Some(full) = &view.full {
+            self.apply_view(view.round, full);
+        }
+
+        let mut busy = false;
+        // Transactions in flight.
+        self.poll_pending().await?;
 
         if let Some(dir) = self.cfg.tickets.spool_dir.clone() {
             crate::tickets::spool::ingest(&dir, &self.queue);
         }
 
+        let mut sent = false;
         if !self.round_initialized() {
-            self.maybe_initialize().await?;
+            sent |= self.maybe_initialize().await?;
         }
-        if self.round_initialized() {
-            if self.cfg.reward.enabled && self.reward_step().await? {
-                busy = true;
-            }
-            if self.cfg.tickets.enabled && self.redeem_step(block).await? {
-                busy = true;
-            }
-        } else if self.cfg.rounds.initialize || !self.cfg.orchestrators.is_empty() {
+        if self.cfg.reward.enabled && self.can_reward() {
+            sent |= self.reward_step().await?;
+        }
+        if self.round_initialized() && self.cfg.tickets.enabled {
+            sent |= self.redeem_step(view.block).await?;
+        }
+        if sent {
+            // Receipts within the tick: most transactions are in the next block.
+            tokio::time::sleep(Duration::from_millis(self.cfg.chain.receipt_wait_ms)).await;
+            self.poll_pending().await?;
+        }
+        if !self.round_initialized() && (self.cfg.rounds.initialize || !self.cfg.orchestrators.is_empty()) {
+            busy = true;
+        }
+        if self.cfg.reward.enabled && self.orchs.values().any(|s| *s == Orch::Todo) {
             busy = true;
         }
         if !self.tx.pending_ids()?.is_empty() {
+            busy = true;
+        }
+        if self.cfg.tickets.enabled && !self.queue.due(view.block, 1)?.is_empty() {
             busy = true;
         }
         let counts = self.queue.counts()?;
@@ -306,31 +322,24 @@ impl Keeper {
         Ok(TickOutcome { busy })
     }
 
+    /// Polls every pending transaction once (one receipt lookup each) and settles the
+    /// ones that finished.
+    async fn poll_pending(&mut self) -> Result<(), KeeperError> {
+        for (id, label) in self.tx.pending_ids()? {
+            let state = self.tx.poll(id).await?;
+            if !matches!(state, TxState::Pending) {
+                self.on_final(&label, &state).await?;
+            }
+        }
+        Ok(())
+    }
+
     fn round_initialized(&self) -> bool {
         self.round.as_ref().is_some_and(|s| s.initialized)
     }
 
-    async fn enter_round(&mut self, mut r: u64) -> Result<(), KeeperError> {
-        let ra = self.chain.addrs.rounds;
-        let out = self
-            .chain
-            .batch(&[
-                (ra, IRoundsManager::currentRoundCall {}.abi_encode().into()),
-                (ra, IRoundsManager::currentRoundInitializedCall {}.abi_encode().into()),
-            ])
-            .await?;
-        let chain_round: u64 = decode::<IRoundsManager::currentRoundCall>(&out[0])?.saturating_to();
-        let mut initialized = decode::<IRoundsManager::currentRoundInitializedCall>(&out[1])?;
-        if chain_round != r {
-            // The round length changed (or the block source is off by the inclusion
-            // block): trust the contract and re-read its anchors.
-            tracing::info!(local = r, chain = chain_round, "round clock disagrees with the contract; reloading anchors");
-            self.load_params(false).await?;
-            r = chain_round;
-            if self.round.as_ref().map(|s| s.number) == Some(r) {
-                return Ok(());
-            }
-        }
+    fn enter_round(&mut self, v: &LensView) {
+        let r = v.round;
         let now = self.chain.transport.stats().snapshot();
         if let Some(prev) = &self.round {
             let used = now - prev.rpc_at_start;
@@ -338,74 +347,136 @@ impl Keeper {
             metrics::gauge!(m::ROUND_RPC_REQUESTS).set(used.requests as f64);
             tracing::info!(round = prev.number, rpc_calls = used.calls, rpc_requests = used.requests, rpc_errors = used.errors, "round finished");
             self.prev_round_initialized = prev.initialized.then_some(prev.number);
-            for (o, st) in &self.orchs {
-                if *st == Orch::Todo && prev.initialized {
-                    // Confirmed against the chain on the next reward check.
-                    tracing::debug!(orchestrator = %o, round = prev.number, "reward not confirmed before round end");
-                }
-            }
-        }
-        if initialized && chain_round != r {
-            initialized = false;
         }
         let election = election_delay(&self.cfg.rounds.election, r, self.tx.address());
-        self.round = Some(RoundState { number: r, initialized, fresh: true, seen_at: Instant::now(), election, rpc_at_start: now });
+        self.round = Some(RoundState { number: r, initialized: v.initialized, seen_at: Instant::now(), election, rpc_at_start: now });
         self.orchs = self.cfg.orchestrators.iter().map(|o| (o.address, Orch::Todo)).collect();
+        self.reward_base.clear();
         self.health.round.store(r, Ordering::Relaxed);
         metrics::gauge!(m::ROUND).set(r as f64);
-        tracing::info!(round = r, initialized, election_delay_ms = election.as_millis() as u64, "new round");
-        Ok(())
+        tracing::info!(round = r, initialized = v.initialized, election_delay_ms = election.as_millis() as u64, "new round");
     }
 
-    async fn check_initialized(&mut self) -> Result<bool, KeeperError> {
-        let init = self.chain.call(self.chain.addrs.rounds, IRoundsManager::currentRoundInitializedCall {}).await?;
-        if init {
-            if let Some(s) = self.round.as_mut() {
-                s.initialized = true;
+    /// Takes in the round part of a lens answer: who still needs a reward, and the numbers
+    /// and pool the hints are computed from.
+    fn apply_view(&mut self, r: u64, full: &RoundView) {
+        let me = self.tx.address();
+        // A previous round this process saw initialized: was everyone rewarded in it?
+        let missed_check = self.prev_round_initialized.take().filter(|p| *p + 1 == r);
+        let served: Vec<Address> = self.cfg.orchestrators.iter().map(|o| o.address).collect();
+        for (o, t) in served.iter().zip(&full.orchs) {
+            self.orch_stake.insert(*o, t.stake);
+            let last: u64 = t.lastRewardRound.saturating_to();
+            if let Some(prev) = missed_check {
+                if active_in(t, prev) && last < prev {
+                    metrics::counter!(m::REWARDS_MISSED, "orchestrator" => o.to_string()).increment(1);
+                    tracing::error!(orchestrator = %o, round = prev, "MISSED REWARD: orchestrator was active and not rewarded");
+                }
+            }
+            if self.orchs.get(o) != Some(&Orch::Todo) {
+                continue;
+            }
+            if last >= r {
+                self.orchs.insert(*o, Orch::Done);
+            } else if !active_in(t, r) {
+                self.orchs.insert(*o, Orch::Inactive);
+                metrics::counter!(m::REWARD_SKIPPED, "orchestrator" => o.to_string(), "reason" => "inactive").increment(1);
+                tracing::info!(orchestrator = %o, round = r, "not active this round; no reward due");
+            } else if *o != me && t.rewardCaller != me {
+                self.orchs.insert(*o, Orch::NotAuthorized);
+                metrics::counter!(m::REWARD_ERRORS, "orchestrator" => o.to_string(), "reason" => "not_reward_caller").increment(1);
+                tracing::error!(orchestrator = %o, keeper = %me, "this keeper is not the orchestrator's reward caller: the orchestrator must call setRewardCaller({me})");
             }
         }
-        Ok(init)
+        self.numbers = Some(RoundNumbers { round: r, simulated: full.simulated, mintable: full.mintable, total_bonded: full.total_bonded });
+        if let Some(p) = &full.pool {
+            self.stats.pool_reads += 1;
+            if self.pool.is_some() {
+                self.stats.pool_stale += 1;
+                metrics::counter!(m::POOL_STALE).increment(1);
+                tracing::info!(round = r, pool_size = p.members().len(), "pool changed since it was cached; using the new order");
+            }
+            self.pool = Some(p.clone());
+        }
     }
 
-    async fn maybe_initialize(&mut self) -> Result<(), KeeperError> {
-        let Some(st) = self.round.clone() else { return Ok(()) };
+    /// The gas limit for a round transaction of `kind`: the configured one, else the most
+    /// that recent ones of that kind used plus the policy's margin; `None` to estimate.
+    fn cached_gas(&self, kind: &str) -> Result<Option<u64>, KeeperError> {
+        if kind == "reward" {
+            if let Some(g) = self.cfg.reward.gas_limit {
+                return Ok(Some(g));
+            }
+        }
+        let used = self.tx.store().recent_max_gas_used(kind, GAS_HISTORY).map_err(TxError::from)?;
+        Ok(used.map(|g| self.tx.policy().gas_limit(g)))
+    }
+
+    /// Sends initializeRound when it is this keeper's turn; `true` if it sent.
+    async fn maybe_initialize(&mut self) -> Result<bool, KeeperError> {
+        let Some(st) = self.round.clone() else { return Ok(false) };
         let label = format!("initializeRound:{}", st.number);
         if let Some(rec) = self.tx.store().by_label(&label).map_err(TxError::from)? {
-            if rec.status == lpx_txman::TxStatus::Pending {
-                return Ok(()); // ours is in flight
+            if rec.status == TxStatus::Pending {
+                return Ok(false); // ours is in flight
             }
         }
+        // Not our turn (yet): the next tick's read tells whether someone else did it.
         if !self.cfg.rounds.initialize || st.seen_at.elapsed() < st.election {
-            // Not our turn (yet): learn whether someone else did it.
-            self.check_initialized().await?;
-            return Ok(());
+            return Ok(false);
         }
-        // Checked just now when the round was entered; else ask (the simulation below
-        // would catch it too, but this read is cheaper than a failed estimate).
-        if !st.fresh && self.check_initialized().await? {
-            metrics::counter!(m::INIT_SKIPPED, "reason" => "already_initialized").increment(1);
-            return Ok(());
+        // The lens read `currentRoundInitialized() == false` in this tick: the state check
+        // before sending. Without a known gas limit, the estimate checks it once more.
+        let gas_limit = self.cached_gas("initializeRound")?;
+        if gas_limit.is_none() {
+            self.stats.estimates += 1;
         }
         let req = TxRequest {
             label,
             to: self.chain.addrs.rounds,
             input: IRoundsManager::initializeRoundCall {}.abi_encode().into(),
             value: U256::ZERO,
-            gas_limit: None,
+            gas_limit,
         };
         match self.tx.submit(req).await {
-            Ok(rec) => tracing::info!(round = st.number, nonce = rec.nonce, "initializeRound sent"),
+            Ok(rec) => {
+                tracing::info!(round = st.number, nonce = rec.nonce, "initializeRound sent");
+                return Ok(true);
+            }
             Err(TxError::Simulation(f)) if is_revert(&f, "round already initialized") => {
                 metrics::counter!(m::INIT_SKIPPED, "reason" => "already_initialized").increment(1);
                 if let Some(s) = self.round.as_mut() {
                     s.initialized = true;
                 }
+                self.refresh = true;
             }
             Err(TxError::Simulation(f)) => tracing::warn!(round = st.number, error = %f, "initializeRound would fail; retrying next tick"),
             Err(TxError::FeeCap(e)) => tracing::warn!(round = st.number, error = %e, "initializeRound waits for cheaper gas"),
             Err(e) => return Err(e.into()),
         }
-        Ok(())
+        Ok(false)
+    }
+
+    /// Our initializeRound for the current round is in flight.
+    fn own_init_pending(&self) -> Result<bool, KeeperError> {
+        let Some(r) = self.round.as_ref().map(|s| s.number) else { return Ok(false) };
+        Ok(self
+            .tx
+            .store()
+            .by_label(&format!("initializeRound:{r}"))
+            .map_err(TxError::from)?
+            .is_some_and(|rec| rec.status == TxStatus::Pending))
+    }
+
+    /// Rewards go out once the round is initialized, or right behind our own
+    /// initializeRound (a higher nonce from the same key executes after it) when the
+    /// hints were computed with the initialization simulated and no estimate is needed.
+    fn can_reward(&self) -> bool {
+        if self.round_initialized() {
+            return true;
+        }
+        let simulated = self.numbers.as_ref().is_some_and(|n| Some(n.round) == self.round.as_ref().map(|s| s.number) && n.simulated);
+        simulated && self.own_init_pending().unwrap_or(false) && self.cached_gas("reward").ok().flatten().is_some()
     }
 
     async fn on_final(&mut self, label: &str, state: &TxState) -> Result<(), KeeperError> {
@@ -426,12 +497,9 @@ impl Keeper {
                         tracing::info!(round = r, "round initialized");
                     }
                     _ => {
-                        if current == Some(r) && self.check_initialized().await? {
-                            metrics::counter!(m::INIT_SKIPPED, "reason" => "lost_race").increment(1);
-                            tracing::info!(round = r, "another keeper initialized the round first");
-                        } else {
-                            tracing::warn!(round = r, ?state, "initializeRound did not succeed; retrying");
-                        }
+                        // Lost a race, or failed: the next read says which.
+                        self.refresh = true;
+                        tracing::warn!(round = r, ?state, "initializeRound did not succeed; re-reading the round");
                     }
                 }
             }
@@ -447,16 +515,23 @@ impl Keeper {
                         tracing::info!(orchestrator = %o, round = r, minted = %minted, "reward called");
                         if current == Some(r) {
                             self.orchs.insert(o, Orch::Done);
-                            if let Some(p) = self.pool.as_mut().filter(|p| p.round == r) {
-                                if let Some(s) = p.snap.stake_of(o) {
-                                    p.snap.apply(o, s + minted);
+                            // The hint assumed the expected mint; keep the real one.
+                            if let (Some(base), Some(p)) = (self.reward_base.remove(&o), self.pool.as_mut()) {
+                                if p.stake_of(o).is_some() {
+                                    p.apply(o, base + minted);
                                 }
+                                self.orch_stake.insert(o, base + minted);
                             }
                         }
                     }
                     other => {
                         metrics::counter!(m::REWARD_ERRORS, "orchestrator" => o.to_string(), "reason" => "tx_failed").increment(1);
-                        tracing::error!(orchestrator = %o, round = r, state = ?other, "reward transaction failed; retrying this round");
+                        tracing::error!(orchestrator = %o, round = r, state = ?other, "reward transaction failed; re-reading and retrying this round");
+                        // The local pool assumed it succeeded: read everything again, and
+                        // let the next attempt be simulated first.
+                        self.refresh = true;
+                        self.estimate_next.insert(o);
+                        self.reward_base.remove(&o);
                     }
                 }
             }
@@ -466,102 +541,52 @@ impl Keeper {
         Ok(())
     }
 
-    /// Settles the served orchestrators for the current round; `true` while any is open.
+    /// Sends the rewards due; `true` if it sent any. (Whether work is left is judged
+    /// after the receipts, from the orchestrators' states.)
     async fn reward_step(&mut self) -> Result<bool, KeeperError> {
         let Some(r) = self.round.as_ref().map(|s| s.number) else { return Ok(false) };
         let me = self.tx.address();
+        let b = self.chain.addrs.bonding;
+        let mut sent = false;
         let mut todo = Vec::new();
-        let mut in_flight = false;
         for o in self.cfg.orchestrators.iter().map(|o| o.address) {
             if self.orchs.get(&o) != Some(&Orch::Todo) {
                 continue;
             }
             match self.tx.store().by_label(&format!("reward:{o}:{r}")).map_err(TxError::from)? {
-                Some(rec) if rec.status == lpx_txman::TxStatus::Pending => in_flight = true,
-                Some(rec) if rec.status == lpx_txman::TxStatus::Mined => {
+                Some(rec) if rec.status == TxStatus::Pending => {}
+                Some(rec) if rec.status == TxStatus::Mined => {
                     self.orchs.insert(o, Orch::Done);
                 }
                 _ => todo.push(o),
             }
         }
-        if todo.is_empty() {
-            return Ok(in_flight);
-        }
-
-        // One batch: each orchestrator's record, and whose reward caller we are.
-        let b = self.chain.addrs.bonding;
-        let mut calls: Vec<(Address, Bytes)> = Vec::new();
-        for o in &todo {
-            calls.push((b, IBondingManager::getTranscoderCall { _transcoder: *o }.abi_encode().into()));
-            if *o != me {
-                calls.push((b, IBondingManager::transcoderToRewardCallerCall { _transcoder: *o }.abi_encode().into()));
-            }
-        }
-        let out = self.chain.batch(&calls).await?;
-        // A previous round this process saw initialized: was everyone rewarded in it?
-        let missed_check = self.prev_round_initialized.filter(|p| *p + 1 == r);
-        let mut ready = Vec::new();
-        let mut i = 0;
-        for o in &todo {
-            let t = decode::<IBondingManager::getTranscoderCall>(&out[i])?;
-            i += 1;
-            let caller = if *o != me {
-                i += 1;
-                Some(decode::<IBondingManager::transcoderToRewardCallerCall>(&out[i - 1])?)
-            } else {
-                None
-            };
-            let last: u64 = t.lastRewardRound.saturating_to();
-            let active_in = |round: u64| U256::from(round) >= t.activationRound && U256::from(round) < t.deactivationRound;
-            if let Some(prev) = missed_check {
-                if active_in(prev) && last < prev {
-                    metrics::counter!(m::REWARDS_MISSED, "orchestrator" => o.to_string()).increment(1);
-                    tracing::error!(orchestrator = %o, round = prev, "MISSED REWARD: orchestrator was active and not rewarded");
-                }
-            }
-            if last >= r {
-                self.orchs.insert(*o, Orch::Done);
-            } else if !active_in(r) {
-                self.orchs.insert(*o, Orch::Inactive);
-                metrics::counter!(m::REWARD_SKIPPED, "orchestrator" => o.to_string(), "reason" => "inactive").increment(1);
-                tracing::info!(orchestrator = %o, round = r, "not active this round; no reward due");
-            } else if caller.is_some_and(|c| c != me) {
-                self.orchs.insert(*o, Orch::NotAuthorized);
-                metrics::counter!(m::REWARD_ERRORS, "orchestrator" => o.to_string(), "reason" => "not_reward_caller").increment(1);
-                tracing::error!(orchestrator = %o, keeper = %me, "this keeper is not the orchestrator's reward caller: the orchestrator must call setRewardCaller({me})");
-            } else {
-                ready.push(*o);
-            }
-        }
-        // Missed-round detection looks at one previous round only, once.
-        self.prev_round_initialized = None;
-        if ready.is_empty() {
-            return Ok(in_flight);
-        }
-
-        self.refresh_pool(r).await?;
-        let pool = self.pool.clone().ok_or_else(|| KeeperError::Setup("pool not loaded".into()))?;
-        for o in ready {
-            let stake = match pool.snap.stake_of(o) {
-                Some(s) => s,
-                None => self.chain.call(b, IBondingManager::transcoderTotalStakeCall { _transcoder: o }).await?,
-            };
-            let expected = if pool.total_bonded.is_zero() { U256::ZERO } else { pool.mintable * stake / pool.total_bonded };
-            let (prev, next) = pool.snap.hints(o, stake + expected);
+        let Some(nums) = self.numbers.clone().filter(|n| n.round == r) else { return Ok(false) };
+        let initialized = self.round_initialized();
+        for o in todo {
+            let Some(stake) = self.orch_stake.get(&o).copied() else { continue };
+            let expected = if nums.total_bonded.is_zero() { U256::ZERO } else { nums.mintable * stake / nums.total_bonded };
+            let (prev, next) = self.pool.as_ref().map_or((Address::ZERO, Address::ZERO), |p| p.hints(o, stake + expected));
             let input: Bytes = if o == me {
                 IBondingManager::rewardWithHintCall { _newPosPrev: prev, _newPosNext: next }.abi_encode().into()
             } else {
                 IBondingManager::rewardForTranscoderWithHintCall { _transcoder: o, _newPosPrev: prev, _newPosNext: next }.abi_encode().into()
             };
-            let gas = match self.cfg.reward.gas_limit {
+            let cached = if self.estimate_next.contains(&o) { None } else { self.cached_gas("reward")? };
+            let gas = match cached {
                 Some(g) => g,
-                None => match self.tx.estimate(b, &input, U256::ZERO).await {
-                    Ok(g) => self.tx.policy().gas_limit(g),
-                    Err(f) => {
-                        self.on_reward_simulation_failure(o, r, &f);
-                        continue;
+                // An estimate needs the round initialized on chain; wait for it.
+                None if !initialized => continue,
+                None => {
+                    self.stats.estimates += 1;
+                    match self.tx.estimate(b, &input, U256::ZERO).await {
+                        Ok(g) => self.tx.policy().gas_limit(g),
+                        Err(f) => {
+                            self.on_reward_simulation_failure(o, r, &f);
+                            continue;
+                        }
                     }
-                },
+                }
             };
             if let (Some(ratio), Some(price)) = (self.cfg.reward.min_profit_ratio, self.cfg.reward.lpt_price_eth) {
                 let fee = self.expected_fee_per_gas();
@@ -577,18 +602,23 @@ impl Keeper {
             let req = TxRequest { label: format!("reward:{o}:{r}"), to: b, input, value: U256::ZERO, gas_limit: Some(gas) };
             match self.tx.submit(req).await {
                 Ok(rec) => {
-                    in_flight = true;
+                    sent = true;
+                    self.estimate_next.remove(&o);
+                    // The next hint (for another served orchestrator) sees this one moved.
+                    self.reward_base.insert(o, stake);
+                    if let Some(p) = self.pool.as_mut() {
+                        if p.stake_of(o).is_some() {
+                            p.apply(o, stake + expected);
+                        }
+                    }
                     tracing::info!(orchestrator = %o, round = r, nonce = rec.nonce, %prev, %next, "reward sent");
                 }
                 Err(TxError::Simulation(f)) => self.on_reward_simulation_failure(o, r, &f),
-                Err(TxError::FeeCap(e)) => {
-                    in_flight = true;
-                    tracing::warn!(orchestrator = %o, round = r, error = %e, "reward waits for cheaper gas");
-                }
+                Err(TxError::FeeCap(e)) => tracing::warn!(orchestrator = %o, round = r, error = %e, "reward waits for cheaper gas"),
                 Err(e) => return Err(e.into()),
             }
         }
-        Ok(in_flight || self.orchs.values().any(|s| *s == Orch::Todo))
+        Ok(sent)
     }
 
     fn on_reward_simulation_failure(&mut self, o: Address, r: u64, f: &CallFailure) {
@@ -600,47 +630,19 @@ impl Keeper {
             let reason = f.reason().unwrap_or("simulation_failed").to_string();
             metrics::counter!(m::REWARD_ERRORS, "orchestrator" => o.to_string(), "reason" => reason).increment(1);
             tracing::error!(orchestrator = %o, round = r, error = %f, "reward would fail; retrying next tick");
+            self.refresh = true;
         }
     }
 
     fn expected_fee_per_gas(&self) -> u128 {
         let p = self.tx.policy();
-        match self.last_head.and_then(|h| h.base_fee) {
+        match self.base_fee {
             Some(b) => (b + p.priority_fee).min(p.max_fee_cap),
             None => p.max_fee_cap,
         }
     }
 
-    /// Walks the pool once per round: the members in order (sequential calls), then their
-    /// stakes, the round's mintable LPT and total active stake in one batch.
-    async fn refresh_pool(&mut self, r: u64) -> Result<(), KeeperError> {
-        if self.pool.as_ref().is_some_and(|p| p.round == r) {
-            return Ok(());
-        }
-        let b = self.chain.addrs.bonding;
-        let mut members = Vec::new();
-        let mut cur = self.chain.call(b, IBondingManager::getFirstTranscoderInPoolCall {}).await?;
-        while cur != Address::ZERO && members.len() < MAX_POOL_WALK {
-            members.push(cur);
-            cur = self.chain.call(b, IBondingManager::getNextTranscoderInPoolCall { _transcoder: cur }).await?;
-        }
-        let mut calls: Vec<(Address, Bytes)> = members
-            .iter()
-            .map(|m| (b, IBondingManager::transcoderTotalStakeCall { _transcoder: *m }.abi_encode().into()))
-            .collect();
-        calls.push((self.chain.addrs.minter, IMinter::currentMintableTokensCall {}.abi_encode().into()));
-        calls.push((b, IBondingManager::getTotalBondedCall {}.abi_encode().into()));
-        let out = self.chain.batch(&calls).await?;
-        let n = members.len();
-        let stakes = (0..n).map(|i| decode::<IBondingManager::transcoderTotalStakeCall>(&out[i])).collect::<Result<Vec<_>, _>>()?;
-        let mintable = decode::<IMinter::currentMintableTokensCall>(&out[n])?;
-        let total_bonded = decode::<IBondingManager::getTotalBondedCall>(&out[n + 1])?;
-        tracing::debug!(round = r, pool_size = n, %mintable, %total_bonded, "pool walked");
-        self.pool = Some(PoolCache { round: r, snap: PoolSnapshot::new(members.into_iter().zip(stakes).collect()), mintable, total_bonded });
-        Ok(())
-    }
-
-    /// Redeems due tickets; `true` while more are due now.
+    /// Redeems due tickets; `true` if it sent a transaction.
     async fn redeem_step(&mut self, block: u64) -> Result<bool, KeeperError> {
         let Some(r) = self.round.as_ref().map(|s| s.number) else { return Ok(false) };
         let batch = self.cfg.tickets.batch_size;
@@ -648,12 +650,19 @@ impl Keeper {
         if due.is_empty() {
             return Ok(false);
         }
+        let validity = match self.validity {
+            Some(v) => v,
+            None => {
+                let v: u64 = self.chain.call(self.chain.addrs.broker, ITicketBroker::ticketValidityPeriodCall {}).await?.saturating_to();
+                *self.validity.insert(v)
+            }
+        };
         let broker = self.chain.addrs.broker;
         let fee = self.expected_fee_per_gas();
         let retry_ms = self.cfg.tickets.retry_secs * 1000;
         let mut ok: Vec<(crate::tickets::queue::Queued, u64)> = Vec::new();
         for t in due {
-            if t.creation_round + self.validity <= r {
+            if t.creation_round + validity <= r {
                 self.drop_ticket(t.hash, &DropReason::Expired)?;
                 continue;
             }
@@ -703,8 +712,12 @@ impl Keeper {
         let hashes: Vec<B256> = ok.iter().map(|(t, _)| t.hash).collect();
         self.queue.mark_submitting(&hashes, &label)?;
         let req = TxRequest { label: label.clone(), to: broker, input, value: U256::ZERO, gas_limit: Some(gas) };
+        let mut sent = false;
         match self.tx.submit(req).await {
-            Ok(rec) => tracing::info!(tickets = hashes.len(), nonce = rec.nonce, "redemption sent"),
+            Ok(rec) => {
+                sent = true;
+                tracing::info!(tickets = hashes.len(), nonce = rec.nonce, "redemption sent");
+            }
             Err(e) => {
                 for h in &hashes {
                     self.queue.retry(*h, &e.to_string(), retry_ms)?;
@@ -715,7 +728,7 @@ impl Keeper {
                 }
             }
         }
-        Ok(true)
+        Ok(sent)
     }
 
     fn drop_ticket(&self, hash: B256, reason: &DropReason) -> Result<(), KeeperError> {
@@ -756,6 +769,11 @@ impl Keeper {
     pub fn add_ticket(&self, j: TicketJson) -> Result<bool, String> {
         crate::tickets::spool::accept(&self.queue, j)
     }
+}
+
+/// Whether the orchestrator is active in `round` by its record.
+fn active_in(t: &LensOrch, round: u64) -> bool {
+    U256::from(round) >= t.activationRound && U256::from(round) < t.deactivationRound
 }
 
 fn redeem_call(t: &Ticket, sig: &Bytes, rand: U256) -> Bytes {

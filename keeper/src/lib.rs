@@ -3,7 +3,8 @@
 //!
 //! - [`config`]: the TOML config with environment overrides.
 //! - [`chain`]: addresses, typed calls and batches over the failover transport.
-//! - [`rounds`]: the round clock and the initializer election.
+//! - [`lens`]: the one read per tick (a deployless `eth_call`).
+//! - [`rounds`]: the initializer election.
 //! - [`pool`]: the pool snapshot and reward hints.
 //! - [`tickets`]: intake, queue, classification.
 //! - [`keeper`]: the tick that ties them together; [`run`] drives it as a service or once.
@@ -13,6 +14,7 @@ pub mod api;
 pub mod chain;
 pub mod config;
 pub mod keeper;
+pub mod lens;
 pub mod metrics;
 pub mod pool;
 pub mod rounds;

@@ -46,6 +46,8 @@ pub const ROUND_RPC_CALLS: &str = "keeper_round_rpc_calls";
 pub const ROUND_RPC_REQUESTS: &str = "keeper_round_rpc_requests";
 /// Seconds from the round's first block to the initializeRound receipt (this keeper's).
 pub const INIT_DELAY: &str = "keeper_round_initialize_delay_seconds";
+/// Times the cached pool order was found stale (and replaced by the one just read).
+pub const POOL_STALE: &str = "keeper_pool_stale_total";
 /// Ticks that failed.
 pub const TICK_ERRORS: &str = "keeper_tick_errors_total";
 

@@ -1,12 +1,8 @@
-//! The round clock and the initializer election.
-//!
-//! The clock reproduces `RoundsManager.currentRound()` from a block number and the
-//! contract's anchors (spec §7.2), so the keeper notices a new round from the one head
-//! poll it makes anyway, and asks the contract only at round boundaries.
+//! The initializer election.
 //!
 //! The election spreads keepers over turns after the round starts: each keeper waits for
-//! its turn, checks `currentRoundInitialized()` and the chain's answer to a simulation, and
-//! only then sends. With turns longer than the time to inclusion, one transaction is sent
+//! its turn, checks `currentRoundInitialized()` in the same tick (the lens), and only then
+//! sends. With turns longer than the time to inclusion, one transaction is sent
 //! per round however many keepers run.
 
 use std::time::Duration;
@@ -15,37 +11,6 @@ use alloy::primitives::{keccak256, Address};
 use rand::Rng;
 
 use crate::config::ElectionConfig;
-
-/// `currentRound()` arithmetic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RoundClock {
-    /// Blocks per round.
-    pub length: u64,
-    /// `lastRoundLengthUpdateRound`.
-    pub anchor_round: u64,
-    /// `lastRoundLengthUpdateStartBlock`.
-    pub anchor_block: u64,
-}
-
-impl RoundClock {
-    /// The round at `block`.
-    pub fn round_at(&self, block: u64) -> u64 {
-        if self.length == 0 {
-            return self.anchor_round;
-        }
-        self.anchor_round + block.saturating_sub(self.anchor_block) / self.length
-    }
-
-    /// The first block of `round`.
-    pub fn start_of(&self, round: u64) -> u64 {
-        self.anchor_block + round.saturating_sub(self.anchor_round) * self.length
-    }
-
-    /// Blocks left in the round that contains `block`.
-    pub fn blocks_left(&self, block: u64) -> u64 {
-        self.start_of(self.round_at(block) + 1).saturating_sub(block)
-    }
-}
 
 /// How long this keeper waits after round `round` starts before it may initialize it.
 pub fn election_delay(cfg: &ElectionConfig, round: u64, me: Address) -> Duration {
@@ -72,20 +37,6 @@ pub fn election_delay(cfg: &ElectionConfig, round: u64, me: Address) -> Duration
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn clock_matches_spec_formulas() {
-        // Mainnet anchors from spec §7.4: round 2725 started at 15,696,000, length 6377.
-        let c = RoundClock { length: 6377, anchor_round: 2725, anchor_block: 15_696_000 };
-        assert_eq!(c.round_at(17_545_330), 3015);
-        assert_eq!(c.start_of(3015), 17_545_330);
-        assert_eq!(c.round_at(17_545_329), 3014);
-        assert_eq!(c.blocks_left(17_545_330), 6377);
-        assert_eq!(c.blocks_left(17_545_329), 1);
-        // Fresh deployment: anchors zero, round = block / length.
-        let c = RoundClock { length: 50, anchor_round: 0, anchor_block: 0 };
-        assert_eq!((c.round_at(0), c.round_at(49), c.round_at(50), c.round_at(1234)), (0, 0, 1, 24));
-    }
 
     #[test]
     fn rank_rotates_and_separates_keepers() {

@@ -248,6 +248,7 @@ impl Inner {
             RequestPacket::Batch(b) => b.len() as u64,
         };
         let method = req.method_names().next().unwrap_or("").to_string();
+        tracing::trace!(%method, calls = ncalls, "RPC request");
         let n = self.endpoints.len();
         let mut last_err = None;
         for attempt in 0..self.policy.max_attempts.max(1) {

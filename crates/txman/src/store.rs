@@ -309,6 +309,22 @@ impl TxStore {
         rows.into_iter().map(|r| with_attempts(&conn, r)).collect()
     }
 
+    /// The most gas any of the last `last` successful transactions of a kind (label prefix
+    /// before the first ':') used; `None` if there is none. A caller that sends the same
+    /// call every round uses it, with a margin, as the gas limit instead of estimating.
+    pub fn recent_max_gas_used(&self, kind: &str, last: usize) -> Result<Option<u64>, StoreError> {
+        let conn = self.conn();
+        let max: Option<i64> = conn.query_row(
+            "SELECT MAX(gas_used) FROM (SELECT gas_used FROM txman_txs
+             WHERE chain_id = ?1 AND sender = ?2 AND status = 'mined' AND gas_used IS NOT NULL
+               AND substr(label, 1, length(?3) + 1) = ?3 || ':'
+             ORDER BY id DESC LIMIT ?4)",
+            params![self.chain_id as i64, self.sender.to_string(), kind, last as i64],
+            |r| r.get(0),
+        )?;
+        Ok(max.map(|g| g as u64))
+    }
+
     /// Totals of what included transactions cost, by label prefix (the text before the
     /// first ':'): `(prefix, count, gas used, wei spent)`.
     pub fn spend_by_kind(&self) -> Result<Vec<(String, u64, u64, u128)>, StoreError> {
@@ -447,5 +463,27 @@ mod tests {
         s.renonce(id, 4, &attempt(5, 2)).unwrap();
         let r = s.get(id).unwrap().unwrap();
         assert_eq!((r.nonce, r.attempts.len(), r.latest().unwrap().hash), (4, 1, B256::repeat_byte(5)));
+    }
+
+    #[test]
+    fn recent_max_gas_used_by_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = TxStore::open(&dir.path().join("k.sqlite"), 1, Address::ZERO).unwrap();
+        assert_eq!(s.recent_max_gas_used("reward", 4).unwrap(), None);
+        let mut n = 0u8;
+        let mut add = |label: &str, status: TxStatus, gas: u64| {
+            n += 1;
+            let id = s.insert(n as u64, label, Address::ZERO, &Bytes::new(), U256::ZERO, 500_000, &attempt(n, 1)).unwrap();
+            s.finish(id, status, Some(Inclusion { hash: B256::repeat_byte(n), block_number: 1, gas_used: gas, effective_gas_price: 1 })).unwrap();
+        };
+        add("reward:0xa:1", TxStatus::Mined, 90_000);
+        add("reward:0xb:1", TxStatus::Mined, 70_000);
+        add("rewardish:1", TxStatus::Mined, 999_999); // another kind with the same prefix
+        add("reward:0xa:2", TxStatus::Reverted, 400_000); // failures say nothing about the need
+        add("reward:0xa:3", TxStatus::Mined, 60_000);
+        add("initializeRound:3", TxStatus::Mined, 120_000);
+        assert_eq!(s.recent_max_gas_used("reward", 8).unwrap(), Some(90_000));
+        assert_eq!(s.recent_max_gas_used("reward", 2).unwrap(), Some(70_000), "only the last two rewards");
+        assert_eq!(s.recent_max_gas_used("initializeRound", 8).unwrap(), Some(120_000));
     }
 }

@@ -30,6 +30,8 @@ sol! {
         function redeemedCount() external view returns (uint256);
         function currentRound() external view returns (uint256);
         function stake(address t) external view returns (uint256);
+        function goodHints() external view returns (uint256);
+        function badHints() external view returns (uint256);
     }
 }
 
@@ -105,6 +107,7 @@ impl Mock {
 [chain]
 rpc_urls = ["{url}"]
 poll_interval_ms = 200
+receipt_wait_ms = 50
 request_timeout_ms = 2000
 max_attempts = 4
 backoff_initial_ms = 50
