@@ -40,6 +40,24 @@ pub struct Config {
     /// The local HTTP API (tickets in, /metrics, /health).
     #[serde(default)]
     pub api: ApiConfig,
+    /// The `run` service.
+    #[serde(default)]
+    pub run: RunConfig,
+}
+
+/// `[run]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunConfig {
+    /// On SIGTERM/SIGINT, wait this long for the transactions in flight to be mined before
+    /// exiting (what is still in flight then is resumed on the next start). Keep it below
+    /// the service manager's stop timeout (systemd: 90 s).
+    #[serde(default = "d_grace")]
+    pub shutdown_grace_secs: u64,
+}
+fn d_grace() -> u64 { 20 }
+impl Default for RunConfig {
+    fn default() -> Self { Self { shutdown_grace_secs: d_grace() } }
 }
 
 /// `[chain]`.

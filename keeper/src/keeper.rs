@@ -322,6 +322,29 @@ impl Keeper {
         Ok(TickOutcome { busy })
     }
 
+    /// Shutdown: follows the transactions in flight until they are all final or `max` has
+    /// passed, without sending anything new; then writes the SQLite logs back into the
+    /// database file. Returns how many are still in flight (resumed on the next start).
+    pub async fn settle_and_close(&mut self, max: Duration) -> Result<usize, KeeperError> {
+        let deadline = Instant::now() + max;
+        let interval = Duration::from_millis(self.cfg.chain.receipt_wait_ms.clamp(50, 1_000));
+        let left = loop {
+            // A dead RPC must not hold the exit past `max`.
+            let remaining = deadline.saturating_duration_since(Instant::now()).max(Duration::from_millis(100));
+            if let Ok(r) = tokio::time::timeout(remaining, self.poll_pending()).await {
+                r?;
+            }
+            let left = self.tx.pending_ids()?.len();
+            if left == 0 || Instant::now() >= deadline {
+                break left;
+            }
+            tokio::time::sleep(interval.min(deadline.saturating_duration_since(Instant::now()))).await;
+        };
+        self.tx.store().checkpoint().map_err(TxError::from)?;
+        self.queue.checkpoint()?;
+        Ok(left)
+    }
+
     /// Polls every pending transaction once (one receipt lookup each) and settles the
     /// ones that finished.
     async fn poll_pending(&mut self) -> Result<(), KeeperError> {

@@ -1,7 +1,9 @@
 //! `keeper`: the lpx round, reward and ticket-redemption daemon.
 //!
 //! ```text
-//! keeper --config keeper.toml run        # service: ticks forever, serves the API
+//! keeper --config keeper.toml run        # service: ticks and serves the API until SIGTERM/SIGINT,
+//!                                        # then follows what is in flight (run.shutdown_grace_secs),
+//!                                        # writes SQLite back and exits 0
 //! keeper --config keeper.toml once       # cron/timer: does what is due, waits for receipts, exits
 //! keeper --config keeper.toml check      # validates config, signer, RPC and addresses
 //! ```
@@ -27,7 +29,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Cmd {
-    /// Run as a service.
+    /// Run as a service (SIGTERM/SIGINT: finish, persist, exit 0).
     Run,
     /// Do what is due, wait for the receipts, exit (0: done, 2: work left in flight).
     Once {
@@ -72,12 +74,16 @@ async fn real_main(cli: Cli) -> anyhow::Result<i32> {
             Ok(0)
         }
         Cmd::Once { max_secs } => {
-            let done = run::once(&mut k, Duration::from_secs(max_secs)).await?;
+            let stop = run::Shutdown::on_signals().context("cannot install signal handlers")?;
+            let done = run::once_until(&mut k, Duration::from_secs(max_secs), stop).await?;
+            let left = k.settle_and_close(Duration::ZERO).await?;
             let s = k.chain().transport.stats().snapshot();
-            tracing::info!(rpc_calls = s.calls, rpc_requests = s.requests, rpc_errors = s.errors, done, "once finished");
+            tracing::info!(rpc_calls = s.calls, rpc_requests = s.requests, rpc_errors = s.errors, done, in_flight = left, "once finished");
             Ok(if done { 0 } else { 2 })
         }
         Cmd::Run => {
+            let stop = run::Shutdown::on_signals().context("cannot install signal handlers")?;
+            let mut api_task = None;
             if let Some(addr) = api_cfg.listen {
                 let state = api::ApiState {
                     queue: k.queue(),
@@ -88,16 +94,26 @@ async fn real_main(cli: Cli) -> anyhow::Result<i32> {
                 // Bind before ticking so a port clash is a startup error, not a log line.
                 let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
                 tracing::info!(%addr, "API listening");
-                tokio::spawn(async move {
-                    if let Err(e) = axum::serve(listener, api::router(state)).await {
+                let mut api_stop = stop.clone();
+                api_task = Some(tokio::spawn(async move {
+                    // On stop: no new connections; requests being served finish (a ticket
+                    // answered 202 is in SQLite).
+                    let serve = axum::serve(listener, api::router(state)).with_graceful_shutdown(async move { api_stop.wait().await });
+                    if let Err(e) = serve.await {
                         tracing::error!(error = %e, "API server stopped");
                     }
-                });
+                }));
             }
-            tokio::select! {
-                _ = run::forever(&mut k) => {}
-                _ = tokio::signal::ctrl_c() => tracing::info!("interrupted; stopping (in-flight transactions resume on restart)"),
+            run::forever(&mut k, stop).await;
+            if let Some(t) = api_task {
+                if tokio::time::timeout(Duration::from_secs(5), t).await.is_err() {
+                    tracing::warn!("API requests still open after 5 s; closing them");
+                }
             }
+            let grace = Duration::from_secs(k.config().run.shutdown_grace_secs);
+            let left = k.settle_and_close(grace).await?;
+            let counts = k.queue().counts()?;
+            tracing::info!(in_flight = left, tickets_queued = counts.queued, tickets_submitting = counts.submitting, "stopped cleanly; what is in flight or queued is resumed on the next start");
             Ok(0)
         }
     }

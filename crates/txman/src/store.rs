@@ -176,6 +176,12 @@ pub fn open_db(path: &Path) -> Result<Connection, rusqlite::Error> {
     Ok(conn)
 }
 
+/// `PRAGMA wal_checkpoint(TRUNCATE)`: moves the WAL into the main file and empties it.
+pub fn checkpoint(conn: &Connection) -> Result<(), StoreError> {
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
+}
+
 fn parse_b256(s: &str) -> Result<B256, StoreError> {
     s.parse().map_err(|_| StoreError::Corrupt(format!("hash {s}")))
 }
@@ -307,6 +313,12 @@ impl TxStore {
             .collect::<Result<Vec<_>, _>>()?;
         drop(stmt);
         rows.into_iter().map(|r| with_attempts(&conn, r)).collect()
+    }
+
+    /// Writes the write-ahead log into the database file (on a clean shutdown, so the
+    /// file alone holds everything).
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        checkpoint(&self.conn())
     }
 
     /// The most gas any of the last `last` successful transactions of a kind (label prefix

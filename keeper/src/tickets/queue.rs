@@ -25,6 +25,9 @@ pub enum QueueError {
     /// A stored value could not be read back.
     #[error("ticket queue holds a malformed value: {0}")]
     Corrupt(String),
+    /// The write-ahead log could not be written back.
+    #[error("ticket queue checkpoint: {0}")]
+    Checkpoint(String),
 }
 
 /// A ticket's status.
@@ -189,6 +192,11 @@ impl TicketQueue {
         // Every write is one statement or one transaction: a poisoned lock leaves SQLite
         // consistent and is safe to reuse.
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Moves the write-ahead log into the database file (clean shutdown).
+    pub fn checkpoint(&self) -> Result<(), QueueError> {
+        lpx_txman::store::checkpoint(&self.conn()).map_err(|e| QueueError::Checkpoint(e.to_string()))
     }
 
     /// Adds a ticket; `false` if it was already known (any status).

@@ -98,11 +98,17 @@ impl Mock {
     }
 
     pub fn config_with_url(&self, url: &str, dir: &Path, key: usize, orchestrators: &[Address], extra: &str) -> Config {
-        let env = format!("LPX_KEEPER_TEST_KEY_{key}");
-        std::env::set_var(&env, anvil_key(key));
+        Config::from_toml(&self.config_text(url, key, "127.0.0.1:0", orchestrators, extra), dir).unwrap()
+    }
+
+    /// The config as TOML (for the binary); the key is in `LPX_KEEPER_TEST_KEY_<key>`, set
+    /// in this process (pass it on to a child with [`key_env`]).
+    pub fn config_text(&self, url: &str, key: usize, listen: &str, orchestrators: &[Address], extra: &str) -> String {
+        let (env, value) = key_env(key);
+        std::env::set_var(&env, value);
         let orchs: String = orchestrators.iter().map(|o| format!("[[orchestrators]]\naddress = \"{o}\"\n")).collect();
         let a = self.addr;
-        let text = format!(
+        format!(
             r#"
 [chain]
 rpc_urls = ["{url}"]
@@ -122,16 +128,20 @@ private_key_env = "{env}"
 [state]
 dir = "state-{key}"
 [api]
-listen = "127.0.0.1:0"
+listen = "{listen}"
 [gas]
 max_fee_gwei = 50.0
 bump_after_secs = 5
 {extra}
 {orchs}
 "#
-        );
-        Config::from_toml(&text, dir).unwrap()
+        )
     }
+}
+
+/// The environment variable (name, value) holding anvil key `key` for a keeper config.
+pub fn key_env(key: usize) -> (String, String) {
+    (format!("LPX_KEEPER_TEST_KEY_{key}"), anvil_key(key).to_string())
 }
 
 /// Sends from an unlocked anvil account and waits for the receipt.
