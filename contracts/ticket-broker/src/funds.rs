@@ -13,7 +13,7 @@ use crate::TicketBroker;
 impl TicketBroker {
     /// `RoundsManager.currentRound()`.
     pub(crate) fn current_round(&self) -> Result<U256, Revert> {
-        let rounds = self.manager.get_contract(ids::ROUNDS_MANAGER)?;
+        let rounds = self.lookup(ids::ROUNDS_MANAGER)?;
         peers::current_round(self.vm(), rounds)
     }
 
@@ -35,9 +35,9 @@ impl TicketBroker {
             emit(self.vm(), Event::ReserveFunded, &[addr], &[r]);
             self.cancel_own_unlock(addr, own)?;
         }
-        let minter = self.manager.get_contract(ids::MINTER)?;
+        let minter = self.lookup(ids::MINTER)?;
         let value = self.vm().msg_value();
-        peers::deposit_eth(self, minter, value)?;
+        peers::deposit_eth(self.vm(), minter, value)?;
         if let Some(d) = deposit {
             emit(self.vm(), Event::DepositFunded, &[addr], &[d]);
         }
@@ -88,9 +88,9 @@ impl TicketBroker {
         require(withdraw_round <= self.current_round()?, reasons::LOCKED)?;
         self.senders.setter(sender).deposit.set(U256::ZERO);
         self.reserves.setter(sender).funds.set(U256::ZERO);
-        let minter = self.manager.get_contract(ids::MINTER)?;
+        let minter = self.lookup(ids::MINTER)?;
         let total = add(deposit, reserve)?;
-        peers::withdraw_eth(self, minter, sender, total)?;
+        peers::withdraw_eth(self.vm(), minter, sender, total)?;
         emit(self.vm(), Event::Withdrawal, &[sender], &[deposit, reserve]);
         Ok(())
     }

@@ -7,7 +7,13 @@
 //! - `redeem`: ticket checks in the spec's order, reserve claims, and redemption as
 //!   plan-then-commit (so a batch can skip a failed ticket without a self-call);
 //! - `funds`: deposits, reserves, unlock and withdraw;
-//! - this file: the public ABI, each method a guard plus a call into the logic.
+//! - [`ticket`]: a ticket as read from calldata, and its hash;
+//! - [`calldata`] and [`router`]: the ABI dispatcher, written by hand (see below);
+//! - this file: the public functions, each a guard plus a call into the logic.
+//!
+//! The ABI (`lpx_abi::ticket_broker::ITicketBroker`) is dispatched by [`router`] rather than
+//! by the SDK's `#[public]` macro: the generated router with alloy's decoders made up a
+//! quarter of the contract, which must fit 24 KiB compressed.
 //!
 //! Deviations from Livepeer (docs/contracts/ticket-broker.md): the batch redeems in-process
 //! instead of through an external self-call (Stylus refuses re-entry); redemption does the
@@ -16,45 +22,33 @@
 //! Panic(0x32); the fee path requires an active recipient ("transcoder must be active", the
 //! Aug 2025 fix) in the broker itself.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
-// The generated `user_entrypoint` has no doc comment.
-#![cfg_attr(target_arch = "wasm32", allow(missing_docs))]
 #![no_std]
 extern crate alloc;
 
+pub mod calldata;
 mod funds;
 pub mod peers;
 mod redeem;
+pub mod router;
 pub mod state;
+pub mod ticket;
 
+// `#[storage]` expands to code naming `vec!` and `Vec`.
 use alloc::{vec, vec::Vec};
-use alloy_primitives::{Address, Bytes, B256, U256};
-use lpx_abi::ticket_broker::{reasons, ticket_hash, Ticket};
-use lpx_contracts_common::revert::{require, Revert};
+use alloy_primitives::{Address, B256, U256};
+use lpx_abi::ticket_broker::reasons;
+use lpx_contracts_common::ids;
+use lpx_contracts_common::revert::{err, require, Revert};
 use lpx_contracts_common::Manager;
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{StorageBool, StorageMap, StorageU256};
 
+use router::{Batch, ERR_CONSTRUCTED};
 use state::{ReserveRecord, SenderRecord};
-
-/// The ABI tuple of `Ticket` (`(address,address,uint256,uint256,uint256,bytes32,bytes)`).
-pub type TicketTuple = (Address, Address, U256, U256, U256, B256, Bytes);
-
-/// Converts the ABI tuple into the shared `Ticket` struct.
-pub fn ticket_from_tuple(t: TicketTuple) -> Ticket {
-    Ticket {
-        recipient: t.0,
-        sender: t.1,
-        faceValue: t.2,
-        winProb: t.3,
-        senderNonce: t.4,
-        recipientRandHash: t.5,
-        auxData: t.6,
-    }
-}
+pub use ticket::TicketRef;
 
 /// The TicketBroker's storage: the Manager head, then Livepeer's fields in Livepeer's
 /// order.
-#[entrypoint]
 #[storage]
 pub struct TicketBroker {
     /// Slots 0-1: controller and targetContractId.
@@ -71,12 +65,18 @@ pub struct TicketBroker {
     pub(crate) ticket_validity_period: StorageU256,
 }
 
-#[public]
 impl TicketBroker {
-    /// Sets the Controller at deployment (Livepeer's `Manager(_controller)` constructor).
-    #[constructor]
-    pub fn constructor(&mut self, controller: Address) {
+    /// Sets the Controller at deployment (Livepeer's `Manager(_controller)` constructor),
+    /// once.
+    ///
+    /// # Errors
+    /// "constructor already called".
+    pub fn constructor(&mut self, controller: Address) -> Result<(), Revert> {
+        if stylus_sdk::stylus_core::ConstructorGuard::check_constructor_slot(self).is_err() {
+            return Err(err(ERR_CONSTRUCTED));
+        }
         self.manager.controller.set(controller);
+        Ok(())
     }
 
     /// The Controller.
@@ -90,52 +90,54 @@ impl TicketBroker {
     }
 
     /// onlyController; emits `SetController`.
+    ///
+    /// # Errors
+    /// "caller must be Controller".
     pub fn set_controller(&mut self, controller: Address) -> Result<(), Revert> {
-        self.manager.set_controller(controller)
+        require(self.vm().msg_sender() == self.manager.controller.get(), peers::ERR_NOT_CONTROLLER)?;
+        self.manager.controller.set(controller);
+        peers::emit_set_controller(self.vm(), controller);
+        Ok(())
     }
 
-    /// Adds `msg.value` to the caller's deposit and cancels the caller's unlock.
+    /// Adds `msg.value` to the caller's deposit and cancels the caller's unlock (payable).
     ///
     /// # Events
     /// `UnlockCancelled` (if unlocking), `DepositFunded`.
-    #[payable]
     pub fn fund_deposit(&mut self) -> Result<(), Revert> {
-        self.manager.when_system_not_paused()?;
+        self.not_paused()?;
         let (sender, value) = (self.vm().msg_sender(), self.vm().msg_value());
         self.fund(sender, Some(value), None)
     }
 
-    /// Adds `msg.value` to the caller's reserve and cancels the caller's unlock.
+    /// Adds `msg.value` to the caller's reserve and cancels the caller's unlock (payable).
     ///
     /// # Events
     /// `ReserveFunded`, `UnlockCancelled` (if unlocking).
-    #[payable]
     pub fn fund_reserve(&mut self) -> Result<(), Revert> {
-        self.manager.when_system_not_paused()?;
+        self.not_paused()?;
         let (sender, value) = (self.vm().msg_sender(), self.vm().msg_value());
         self.fund(sender, None, Some(value))
     }
 
-    /// `fundDepositAndReserveFor(msg.sender, ...)`.
-    #[payable]
+    /// `fundDepositAndReserveFor(msg.sender, ...)` (payable).
     pub fn fund_deposit_and_reserve(&mut self, deposit_amount: U256, reserve_amount: U256) -> Result<(), Revert> {
         let sender = self.vm().msg_sender();
         self.fund_deposit_and_reserve_for(sender, deposit_amount, reserve_amount)
     }
 
     /// Credits `addr` with a deposit and a reserve; `msg.value` must be their sum. Only
-    /// `addr` itself cancels its unlock (Aug 2023 fix).
+    /// `addr` itself cancels its unlock (Aug 2023 fix). Payable.
     ///
     /// # Errors
     /// "msg.value does not equal sum of deposit amount and reserve amount".
-    #[payable]
     pub fn fund_deposit_and_reserve_for(
         &mut self,
         addr: Address,
         deposit_amount: U256,
         reserve_amount: U256,
     ) -> Result<(), Revert> {
-        self.manager.when_system_not_paused()?;
+        self.not_paused()?;
         let sum = deposit_amount.checked_add(reserve_amount);
         require(sum == Some(self.vm().msg_value()), reasons::VALUE_MISMATCH)?;
         self.fund(addr, Some(deposit_amount), Some(reserve_amount))
@@ -151,26 +153,23 @@ impl TicketBroker {
     /// # Events
     /// `ReserveClaimed`, `WinningTicketTransfer` (if anything is paid),
     /// `WinningTicketRedeemed`.
-    pub fn redeem_winning_ticket(&mut self, ticket: TicketTuple, sig: Bytes, recipient_rand: U256) -> Result<(), Revert> {
+    pub fn redeem_winning_ticket(&mut self, ticket: &TicketRef<'_>, sig: &[u8], recipient_rand: U256) -> Result<(), Revert> {
         let env = self.begin_redeem()?;
-        self.redeem(&env, &ticket_from_tuple(ticket), &sig, recipient_rand)
+        self.redeem(&env, ticket, sig, recipient_rand)
     }
 
     /// Redeems each ticket on its own; a failing ticket is skipped without trace.
     ///
     /// # Errors
     /// "batch arrays must have equal length", plus the pause and round guards.
-    pub fn batch_redeem_winning_tickets(
-        &mut self,
-        tickets: Vec<TicketTuple>,
-        sigs: Vec<Bytes>,
-        recipient_rands: Vec<U256>,
-    ) -> Result<(), Revert> {
+    pub fn batch_redeem_winning_tickets(&mut self, batch: &Batch<'_>) -> Result<(), Revert> {
         let env = self.begin_redeem()?;
-        require(tickets.len() == sigs.len() && tickets.len() == recipient_rands.len(), reasons::BATCH_LENGTH)?;
-        for ((t, sig), rand) in tickets.into_iter().zip(sigs.iter()).zip(recipient_rands) {
+        let n = batch.tickets();
+        require(n == batch.sigs() && n == batch.rands(), reasons::BATCH_LENGTH)?;
+        for i in 0..n {
+            let (t, sig, rand) = batch.get(i)?;
             // A failed ticket wrote nothing (plan-then-commit), so skipping it is safe.
-            let _ = self.redeem(&env, &ticket_from_tuple(t), sig, rand);
+            let _ = self.redeem(&env, &t, sig, rand);
         }
         Ok(())
     }
@@ -180,7 +179,7 @@ impl TicketBroker {
     /// # Errors
     /// "sender deposit and reserve are zero", "unlock already initiated".
     pub fn unlock(&mut self) -> Result<(), Revert> {
-        self.manager.when_system_not_paused()?;
+        self.not_paused()?;
         self.do_unlock()
     }
 
@@ -189,7 +188,7 @@ impl TicketBroker {
     /// # Errors
     /// "no unlock request in progress".
     pub fn cancel_unlock(&mut self) -> Result<(), Revert> {
-        self.manager.when_system_not_paused()?;
+        self.not_paused()?;
         let sender = self.vm().msg_sender();
         self.cancel_unlock_of(sender)
     }
@@ -200,7 +199,7 @@ impl TicketBroker {
     /// "sender deposit and reserve are zero", "no unlock request in progress",
     /// "account is locked".
     pub fn withdraw(&mut self) -> Result<(), Revert> {
-        self.manager.when_system_not_paused()?;
+        self.not_paused()?;
         self.do_withdraw()
     }
 
@@ -228,7 +227,7 @@ impl TicketBroker {
     /// minus what it already took.
     pub fn claimable_reserve(&self, reserve_holder: Address, claimant: Address) -> Result<U256, Revert> {
         let round = self.current_round()?;
-        let bonding = self.manager.get_contract(lpx_contracts_common::ids::BONDING_MANAGER)?;
+        let bonding = self.lookup(ids::BONDING_MANAGER)?;
         self.claimable(reserve_holder, claimant, round, bonding, None)
     }
 
@@ -239,8 +238,8 @@ impl TicketBroker {
     }
 
     /// `keccak256(abi.encodePacked(ticket fields))`.
-    pub fn get_ticket_hash(&self, ticket: TicketTuple) -> B256 {
-        ticket_hash(&ticket_from_tuple(ticket))
+    pub fn get_ticket_hash(&self, ticket: &TicketRef<'_>) -> B256 {
+        ticket.hash()
     }
 
     /// Whether the ticket with `ticket_hash` was redeemed.
@@ -263,9 +262,9 @@ impl TicketBroker {
     /// # Events
     /// `ParameterUpdate("unlockPeriod")`.
     pub fn set_unlock_period(&mut self, unlock_period: U256) -> Result<(), Revert> {
-        self.manager.only_controller_owner()?;
+        self.only_owner()?;
         self.unlock_period.set(unlock_period);
-        self.manager.emit_parameter_update("unlockPeriod");
+        peers::emit_parameter_update(self.vm(), "unlockPeriod");
         Ok(())
     }
 
@@ -274,11 +273,10 @@ impl TicketBroker {
     /// # Events
     /// `ParameterUpdate("ticketValidityPeriod")`.
     pub fn set_ticket_validity_period(&mut self, ticket_validity_period: U256) -> Result<(), Revert> {
-        self.manager.only_controller_owner()?;
+        self.only_owner()?;
         require(!ticket_validity_period.is_zero(), reasons::VALIDITY_ZERO)?;
         self.ticket_validity_period.set(ticket_validity_period);
-        self.manager.emit_parameter_update("ticketValidityPeriod");
+        peers::emit_parameter_update(self.vm(), "ticketValidityPeriod");
         Ok(())
     }
 }
-

@@ -7,17 +7,17 @@
 //! lets the batch skip it in-process (Livepeer re-enters itself through the proxy for that,
 //! and Stylus refuses re-entry).
 
-use alloy_primitives::{Address, Bytes, B256, U256};
+use alloy_primitives::{Address, B256, U256};
 use lpx_abi::ticket_broker::{
-    decode_aux_data, eth_signed_message_hash, reasons, recipient_rand_hash, split_signature,
-    ticket_hash, win_value, Ticket, SECP256K1_HALF_N,
+    decode_aux_data, eth_signed_message_hash, reasons, recipient_rand_hash, split_signature, win_value,
+    SECP256K1_HALF_N,
 };
 use lpx_contracts_common::ids;
 use lpx_contracts_common::revert::{add, require, sub, Revert};
 use stylus_sdk::prelude::*;
 
 use crate::peers::{self, emit, w, Event};
-use crate::TicketBroker;
+use crate::{TicketBroker, TicketRef};
 
 /// `floor(a / d)` for a non-zero 32-bit divisor, by schoolbook division over 32-bit
 /// digits: every step is a native 64-bit division, where ruint's general U256 division
@@ -47,21 +47,21 @@ pub(crate) struct RedeemEnv {
 impl TicketBroker {
     /// `whenSystemNotPaused` + `currentRoundInitialized`, and the peers redemption needs.
     pub(crate) fn begin_redeem(&self) -> Result<RedeemEnv, Revert> {
-        self.manager.when_system_not_paused()?;
-        let rounds = self.manager.get_contract(ids::ROUNDS_MANAGER)?;
+        self.not_paused()?;
+        let rounds = self.lookup(ids::ROUNDS_MANAGER)?;
         require(peers::current_round_initialized(self.vm(), rounds)?, reasons::ROUND_NOT_INITIALIZED)?;
         let round = peers::current_round(self.vm(), rounds)?;
-        let bonding = self.manager.get_contract(ids::BONDING_MANAGER)?;
+        let bonding = self.lookup(ids::BONDING_MANAGER)?;
         Ok(RedeemEnv { rounds, bonding, round })
     }
 
     /// Spec §8.3 step 2: validity, signature and win checks, in order. Returns the ticket
     /// hash and the creation round.
-    fn check_ticket(&self, env: &RedeemEnv, t: &Ticket, sig: &Bytes, rand: U256) -> Result<(B256, U256), Revert> {
-        let hash = ticket_hash(t);
+    fn check_ticket(&self, env: &RedeemEnv, t: &TicketRef<'_>, sig: &[u8], rand: U256) -> Result<(B256, U256), Revert> {
+        let hash = t.hash();
         require(t.recipient != Address::ZERO, reasons::RECIPIENT_NULL)?;
         require(t.sender != Address::ZERO, reasons::SENDER_NULL)?;
-        let (creation_round, block_hash) = match decode_aux_data(&t.auxData) {
+        let (creation_round, block_hash) = match decode_aux_data(t.aux_data) {
             Some(aux) => aux,
             None => return Err(peers::revert(reasons::AUX_DATA_LENGTH)),
         };
@@ -70,7 +70,7 @@ impl TicketBroker {
         require(stored == block_hash, reasons::BLOCK_HASH_INVALID)?;
         let expiry = add(creation_round, self.ticket_validity_period.get())?;
         require(expiry > env.round, reasons::EXPIRED)?;
-        require(recipient_rand_hash(rand) == t.recipientRandHash, reasons::RAND_MISMATCH)?;
+        require(recipient_rand_hash(rand) == t.recipient_rand_hash, reasons::RAND_MISMATCH)?;
         require(!self.used_tickets.get(hash), reasons::USED)?;
         let Some((r, s, v)) = split_signature(sig) else {
             return Err(peers::revert(reasons::SIG_LENGTH));
@@ -82,7 +82,7 @@ impl TicketBroker {
             return Err(peers::revert(reasons::SIG_INVALID));
         };
         require(signer == t.sender, reasons::SIG_WRONG_SIGNER)?;
-        require(win_value(sig, rand) < t.winProb, reasons::DID_NOT_WIN)?;
+        require(win_value(sig, rand) < t.win_prob, reasons::DID_NOT_WIN)?;
         Ok((hash, creation_round))
     }
 
@@ -116,7 +116,7 @@ impl TicketBroker {
     }
 
     /// One redemption: checks, then the fee credit, then the writes and events.
-    pub(crate) fn redeem(&mut self, env: &RedeemEnv, t: &Ticket, sig: &Bytes, rand: U256) -> Result<(), Revert> {
+    pub(crate) fn redeem(&mut self, env: &RedeemEnv, t: &TicketRef<'_>, sig: &[u8], rand: U256) -> Result<(), Revert> {
         let (hash, creation_round) = self.check_ticket(env, t, sig, rand)?;
         let s = self.senders.get(t.sender);
         let (deposit, withdraw_round) = (s.deposit.get(), s.withdraw_round.get());
@@ -126,14 +126,14 @@ impl TicketBroker {
 
         // Plan: what deposit and reserve pay, with every new value computed up front.
         let mut active = None;
-        let (amount, claim, new_deposit) = if t.faceValue > deposit {
+        let (amount, claim, new_deposit) = if t.face_value > deposit {
             let is_active = peers::is_active(self.vm(), env.bonding, t.recipient)?;
             active = Some(is_active);
             let claimable = self.claimable(t.sender, t.recipient, env.round, env.bonding, active)?;
-            let claim = sub(t.faceValue, deposit)?.min(claimable);
+            let claim = sub(t.face_value, deposit)?.min(claimable);
             (add(deposit, claim)?, claim, U256::ZERO)
         } else {
-            (t.faceValue, U256::ZERO, sub(deposit, t.faceValue)?)
+            (t.face_value, U256::ZERO, sub(deposit, t.face_value)?)
         };
         let r = self.reserves.get(t.sender);
         let new_funds = sub(funds, claim)?;
@@ -147,7 +147,7 @@ impl TicketBroker {
                 None => peers::is_active(self.vm(), env.bonding, t.recipient)?,
             };
             require(is_active, reasons::RECIPIENT_INACTIVE)?;
-            peers::update_transcoder_with_fees(self, env.bonding, t.recipient, amount, creation_round)?;
+            peers::update_transcoder_with_fees(self.vm(), env.bonding, t.recipient, amount, creation_round)?;
         }
 
         // Commit.
@@ -163,8 +163,8 @@ impl TicketBroker {
         if !amount.is_zero() {
             emit(self.vm(), Event::WinningTicketTransfer, &[t.sender, t.recipient], &[amount]);
         }
-        let words = [t.faceValue, t.winProb, t.senderNonce, rand];
-        peers::emit_redeemed(self.vm(), t.sender, t.recipient, words, &t.auxData);
+        let words = [t.face_value, t.win_prob, t.sender_nonce, rand];
+        peers::emit_redeemed(self.vm(), t.sender, t.recipient, words, t.aux_data);
         Ok(())
     }
 }

@@ -14,14 +14,15 @@ use alloy::{
 };
 use lpx_abi::{
     bonding_manager::IBondingManager, controller::IController, minter::IMinter,
-    rounds_manager::IRoundsManager, ticket_broker::{encode_aux_data, recipient_rand_hash, ticket_hash, Ticket},
+    rounds_manager::IRoundsManager,
+    ticket_broker::{encode_aux_data, recipient_rand_hash, ticket_hash, ITicketBroker, Ticket},
 };
 use lpx_contracts_common::{
     ids,
     testing::{RecordedCall, TestHost},
 };
 use lpx_pm::{ChainState, SenderFunds};
-use lpx_ticket_broker::{TicketBroker, TicketTuple};
+use lpx_ticket_broker::{router::CONSTRUCTOR_SELECTOR, TicketBroker};
 
 pub const CONTROLLER: Address = address!("00000000000000000000000000000000000c0111");
 pub const OWNER: Address = address!("000000000000000000000000000000000000a11c");
@@ -159,9 +160,11 @@ impl Harness {
         for a in [BONDING, MINTER] {
             host.vm().set_code(a, vec![0xfe]);
         }
-        let mut broker = TicketBroker::from(&host);
-        broker.constructor(CONTROLLER);
+        let broker = TicketBroker::from(&host);
         let mut h = Self { host, world, broker, setup_logs: 0 };
+        let mut deploy = CONSTRUCTOR_SELECTOR.to_be_bytes().to_vec();
+        deploy.extend_from_slice(&CONTROLLER.abi_encode());
+        h.call(OWNER, U256::ZERO, &deploy).unwrap();
         h.as_owner(|b| {
             b.set_unlock_period(U256::from(20)).unwrap();
             b.set_ticket_validity_period(U256::from(2)).unwrap();
@@ -203,11 +206,35 @@ impl Harness {
         }
     }
 
-    /// `redeemWinningTicket` as some caller; `Err(reason)` on revert.
+    /// Routes `calldata` as the contract's entry point would, from `sender` with `value`.
+    pub fn call(&mut self, sender: Address, value: U256, calldata: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
+        self.as_sender(sender, value, |b| b.route(calldata))
+    }
+
+    /// `redeemWinningTicket` as the recipient; `Err(reason)` on revert.
     pub fn redeem(&mut self, t: &Ticket, sig: &Bytes, rand: U256) -> Result<(), String> {
-        let tuple = to_tuple(t);
-        self.as_sender(RECIPIENT, U256::ZERO, |b| b.redeem_winning_ticket(tuple, sig.clone(), rand))
-            .map_err(|e| Self::reason(&e))
+        self.redeem_as(RECIPIENT, t, sig, rand)
+    }
+
+    /// `redeemWinningTicket` through the router as `caller`; `Err(reason)` on revert.
+    pub fn redeem_as(&mut self, caller: Address, t: &Ticket, sig: &Bytes, rand: U256) -> Result<(), String> {
+        let call = ITicketBroker::redeemWinningTicketCall { _ticket: t.clone(), _sig: sig.clone(), _recipientRand: rand };
+        let out = self.call(caller, U256::ZERO, &call.abi_encode()).map_err(|e| Self::reason(&e))?;
+        assert!(out.is_empty(), "redeemWinningTicket returns nothing");
+        Ok(())
+    }
+
+    /// `batchRedeemWinningTickets` through the router as the recipient; `Err(reason)` on
+    /// revert.
+    pub fn batch(&mut self, tickets: &[Ticket], sigs: &[Bytes], rands: &[U256]) -> Result<(), String> {
+        let call = ITicketBroker::batchRedeemWinningTicketsCall {
+            _tickets: tickets.to_vec(),
+            _sigs: sigs.to_vec(),
+            _recipientRands: rands.to_vec(),
+        };
+        let out = self.call(RECIPIENT, U256::ZERO, &call.abi_encode()).map_err(|e| Self::reason(&e))?;
+        assert!(out.is_empty(), "batchRedeemWinningTickets returns nothing");
+        Ok(())
     }
 
     /// Logs emitted since setup.
@@ -242,10 +269,6 @@ impl ChainState for View<'_> {
     fn is_active(&self, r: &Address) -> bool {
         self.0.world.borrow().active.contains(r)
     }
-}
-
-pub fn to_tuple(t: &Ticket) -> TicketTuple {
-    (t.recipient, t.sender, t.faceValue, t.winProb, t.senderNonce, t.recipientRandHash, t.auxData.clone())
 }
 
 /// The deterministic sender key used across tests.

@@ -202,10 +202,7 @@ fn v54_batch_skips_failures_silently() {
     let t = winning_ticket(s, 100, 1);
     let sig = sign(&key, &t);
     let rand = U256::from(5);
-    h.as_sender(RECIPIENT, U256::ZERO, |b| {
-        b.batch_redeem_winning_tickets(vec![to_tuple(&t), to_tuple(&t)], vec![sig.clone(), sig.clone()], vec![rand, rand])
-    })
-    .unwrap();
+    h.batch(&[t.clone(), t.clone()], &[sig.clone(), sig.clone()], &[rand, rand]).unwrap();
     assert_eq!(h.world.borrow().fees.len(), 1);
     let redeemed = |h: &Harness| {
         h.logs().iter().filter(|l| l.0[0] == ITicketBroker::WinningTicketRedeemed::SIGNATURE_HASH).count()
@@ -214,15 +211,9 @@ fn v54_batch_skips_failures_silently() {
     // Both invalid: no event, no revert.
     let mut bad = winning_ticket(s, 100, 2);
     bad.winProb = U256::ZERO;
-    h.as_sender(RECIPIENT, U256::ZERO, |b| {
-        b.batch_redeem_winning_tickets(vec![to_tuple(&bad), to_tuple(&t)], vec![sign(&key, &bad), sig.clone()], vec![rand, rand])
-    })
-    .unwrap();
+    h.batch(&[bad.clone(), t.clone()], &[sign(&key, &bad), sig.clone()], &[rand, rand]).unwrap();
     assert_eq!(redeemed(&h), 1);
-    let err = h
-        .as_sender(RECIPIENT, U256::ZERO, |b| b.batch_redeem_winning_tickets(vec![to_tuple(&t)], vec![], vec![rand]))
-        .unwrap_err();
-    assert_eq!(Harness::reason(&err), reasons::BATCH_LENGTH);
+    assert_eq!(h.batch(&[t.clone()], &[], &[rand]), Err(reasons::BATCH_LENGTH.to_string()));
 }
 
 proptest! {
@@ -248,8 +239,7 @@ proptest! {
             let mut t = winning_ticket(s, *fv, i as u64 + 1);
             t.recipient = os[i % n];
             let sig = sign(&key, &t);
-            let tuple = to_tuple(&t);
-            let _ = h.as_sender(t.recipient, U256::ZERO, |b| b.redeem_winning_ticket(tuple, sig, U256::from(5)));
+            let _ = h.redeem_as(t.recipient, &t, &sig, U256::from(5));
         }
         let share = U256::from(reserve / n as u64);
         let mut total = U256::ZERO;
