@@ -30,12 +30,7 @@ pub const EXTENSION_ID: alloy_primitives::B256 =
     alloy_primitives::B256::new(stylus_sdk::keccak_const::Keccak256::new().update(b"BondingManagerExtension").finalize());
 use crate::BondingManager;
 
-/// Calldata shorter than its arguments or with dirty high bits.
-pub const ERR_CALLDATA: &str = "invalid calldata";
-/// No function has this selector (Livepeer's contract has no fallback).
-pub const ERR_SELECTOR: &str = "unknown function selector";
-/// ETH sent to a non-payable function.
-pub const ERR_VALUE: &str = "function is not payable";
+pub use lpx_contracts_common::entry::{ERR_CALLDATA, ERR_SELECTOR, ERR_VALUE};
 
 /// `keccak256("stylus_constructor()")[..4]`, the Stylus SDK's constructor selector.
 pub const CONSTRUCTOR_SELECTOR: u32 = 0x5585_258d;

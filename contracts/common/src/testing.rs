@@ -393,3 +393,103 @@ impl RawLogAccess for TestHost {
         self.vm.raw_log(topics, data)
     }
 }
+
+/// Calls a contract's `#[entrypoint]` function as the chain would: `sender` sends `data`
+/// with `value`.
+pub fn call_entry(
+    host: &TestHost,
+    entry: fn(Vec<u8>, stylus_sdk::host::VM) -> stylus_sdk::ArbResult,
+    sender: Address,
+    value: U256,
+    data: &[u8],
+) -> stylus_sdk::ArbResult {
+    host.vm().set_sender(sender);
+    host.vm().set_value(value);
+    let result = entry(data.to_vec(), stylus_sdk::host::VM { host: Box::new(host.clone()) });
+    host.vm().set_value(U256::ZERO);
+    result
+}
+
+/// The message of `Error(string)` revert data, or a description of anything else.
+pub fn revert_message(data: &[u8]) -> alloc::string::String {
+    use alloy_sol_types::{Panic, Revert as SolRevert, SolError};
+    if let Ok(r) = SolRevert::abi_decode(data) {
+        return r.reason;
+    }
+    if let Ok(p) = Panic::abi_decode(data) {
+        return format!("Panic({})", p.code);
+    }
+    format!("undecodable revert data 0x{}", hex::encode(data))
+}
+
+/// Checks how an SDK-routed contract's entry point answers malformed calls (see
+/// [`crate::entry`]): `constructor` is valid constructor calldata (already run on `host`),
+/// `address_fn` the selector of a non-payable function whose first argument is an address.
+pub fn check_malformed_calls(
+    host: &TestHost,
+    entry: fn(Vec<u8>, stylus_sdk::host::VM) -> stylus_sdk::ArbResult,
+    constructor: &[u8],
+    address_fn: [u8; 4],
+) {
+    use crate::entry::*;
+    let who = Address::repeat_byte(0x5e);
+    let fails = |value: U256, data: &[u8]| match call_entry(host, entry, who, value, data) {
+        Ok(out) => panic!("0x{} was served: 0x{}", hex::encode(data), hex::encode(out)),
+        Err(e) => revert_message(&e),
+    };
+    assert_eq!(fails(U256::ZERO, &[]), ERR_SELECTOR, "empty calldata");
+    assert_eq!(fails(U256::ZERO, &[0x12, 0x34]), ERR_SELECTOR, "a short selector");
+    assert_eq!(fails(U256::ZERO, &[0xde, 0xad, 0xbe, 0xef]), ERR_SELECTOR, "an unknown selector");
+    let mut truncated = address_fn.to_vec();
+    truncated.extend_from_slice(&[0u8; 31]);
+    assert_eq!(fails(U256::ZERO, &truncated), ERR_CALLDATA, "a truncated argument");
+    let mut dirty = address_fn.to_vec();
+    dirty.extend_from_slice(&[0xff; 32]);
+    dirty.extend_from_slice(&[0u8; 96]);
+    assert_eq!(fails(U256::ZERO, &dirty), ERR_CALLDATA, "an address with high bits set");
+    let mut clean = address_fn.to_vec();
+    clean.extend_from_slice(&[0u8; 128]);
+    assert_eq!(fails(U256::from(1), &clean), ERR_VALUE, "value sent to a non-payable function");
+    assert_eq!(fails(U256::ZERO, constructor), ERR_CONSTRUCTED, "a second constructor call");
+}
+
+/// Property: arbitrary calldata (a selector of the contract's ABI or any four bytes, then
+/// arbitrary words, from one of a few senders, with or without value) is served or reverted
+/// with a message; the entry point never panics and never reverts silently.
+pub fn check_arbitrary_calldata(
+    host: &TestHost,
+    entry: fn(Vec<u8>, stylus_sdk::host::VM) -> stylus_sdk::ArbResult,
+    selectors: &'static [[u8; 4]],
+    senders: &'static [Address],
+    cases: u32,
+) {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let word = prop_oneof![
+        (0u64..1_000_000).prop_map(|x| U256::from(x).to_be_bytes::<32>()),
+        (0..senders.len()).prop_map(move |i| U256::from_be_slice(senders[i].as_slice()).to_be_bytes::<32>()),
+        any::<[u8; 32]>(),
+    ];
+    let selector = prop_oneof![3 => (0..selectors.len()).prop_map(move |i| selectors[i]), 1 => any::<[u8; 4]>()];
+    let strategy = (selector, proptest::collection::vec(word, 0..6), 0usize..40, 0..senders.len(), any::<bool>());
+    let mut runner = TestRunner::new(Config { cases, failure_persistence: None, ..Config::default() });
+    runner
+        .run(&strategy, |(selector, words, cut, from, paid)| {
+            let mut data = selector.to_vec();
+            words.iter().for_each(|w| data.extend_from_slice(w));
+            data.truncate(data.len().saturating_sub(cut % 8 * 4));
+            let value = if paid { U256::from(1) } else { U256::ZERO };
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                call_entry(host, entry, senders[from], value, &data)
+            }));
+            let Ok(result) = run else {
+                return Err(TestCaseError::fail(format!("panicked on 0x{}", hex::encode(&data))));
+            };
+            if let Err(e) = result {
+                let message = revert_message(&e);
+                prop_assert!(!message.starts_with("undecodable"), "{message} for 0x{}", hex::encode(&data));
+            }
+            Ok(())
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+}

@@ -40,7 +40,6 @@ pub struct ContractInfo {
 
 /// The Controller's storage.
 #[storage]
-#[entrypoint]
 pub struct Controller {
     /// The owner (the protocol Governor).
     owner: StorageAddress,
@@ -48,6 +47,26 @@ pub struct Controller {
     paused: StorageBool,
     /// id → contract.
     registry: StorageMap<B256, ContractInfo>,
+}
+
+// SAFETY: `Controller` is the contract's whole storage, laid out from slot 0, which is what
+// `#[entrypoint]` on the struct would assert; the entry function below replaces it.
+unsafe impl TopLevelStorage for Controller {}
+
+/// The entry point: the SDK's router, with a message on each of its silent reverts.
+mod entry {
+    // `#[entrypoint]` also generates the undocumented `user_entrypoint` export, except in
+    // native test builds, where only the tests call the entry function.
+    #![allow(missing_docs)]
+    #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    use super::*;
+
+    #[entrypoint]
+    pub fn controller_entry(input: Vec<u8>, vm: stylus_sdk::host::VM) -> stylus_sdk::ArbResult {
+        lpx_contracts_common::entry::route::<Controller>(input, vm, |s| {
+            <lpx_abi::controller::IController::IControllerCalls as alloy_sol_types::SolInterface>::valid_selector(s)
+        })
+    }
 }
 
 impl Controller {
@@ -255,5 +274,41 @@ mod tests {
         assert_eq!(host.calls_to(CallKind::Call, MINTER), vec![(call.clone(), U256::ZERO)]);
         host.mock_call(MINTER, call, U256::ZERO, Err(err("caller must be Controller")));
         assert_eq!(c.update_controller(ids::MINTER, OTHER), Err(err("caller must be Controller")));
+    }
+}
+
+/// The entry point against malformed and arbitrary calldata (see `lpx_contracts_common::entry`).
+#[cfg(test)]
+mod entry_tests {
+    use alloy_primitives::{Address, U256};
+    use alloy_sol_types::{SolCall, SolValue};
+    use lpx_abi::controller::IController;
+    use lpx_contracts_common::{entry::CONSTRUCTOR_SELECTOR, testing::*};
+
+    fn owner() -> Address {
+        Address::repeat_byte(0x0e)
+    }
+
+    /// A host with the contract constructed through its entry point, as StylusDeployer does.
+    fn constructed() -> (TestHost, alloc::vec::Vec<u8>) {
+        let host = TestHost::new();
+        let mut ctor = CONSTRUCTOR_SELECTOR.to_vec();
+        ctor.extend_from_slice(&(owner(),).abi_encode_params());
+        call_entry(&host, super::entry::controller_entry, owner(), U256::ZERO, &ctor)
+            .unwrap_or_else(|e| panic!("constructor: {}", revert_message(&e)));
+        (host, ctor)
+    }
+
+    #[test]
+    fn malformed_calls_revert_with_what_is_wrong() {
+        let (host, ctor) = constructed();
+        check_malformed_calls(&host, super::entry::controller_entry, &ctor, IController::transferOwnershipCall::SELECTOR);
+    }
+
+    #[test]
+    fn arbitrary_calldata_is_served_or_reverted_with_a_message() {
+        let (host, _) = constructed();
+        static SENDERS: [Address; 3] = [Address::repeat_byte(0x0e), Address::repeat_byte(0x01), Address::ZERO];
+        check_arbitrary_calldata(&host, super::entry::controller_entry, IController::IControllerCalls::SELECTORS, &SENDERS, 400);
     }
 }
