@@ -46,6 +46,30 @@ pub fn anvil_signers() -> Vec<PrivateKeySigner> {
         .collect()
 }
 
+/// A devnet with nothing deployed, a provider that signs for every anvil account, and
+/// those accounts in order.
+pub async fn bare_devnet() -> (Devnet, DynProvider, Vec<Address>) {
+    let devnet = Devnet::spawn(DevnetConfig::test()).await.expect("devnet starts");
+    let signers = anvil_signers();
+    let accounts: Vec<Address> = signers.iter().map(|s| s.address()).collect();
+    let mut wallet = EthereumWallet::new(signers[0].clone());
+    for s in &signers[1..] {
+        wallet.register_signer(s.clone());
+    }
+    let url = devnet.url().parse().expect("devnet url");
+    // Nonces are read from the chain for every transaction: the cached nonce manager would
+    // burn a nonce on each transaction that tests expect to fail at estimation.
+    let provider = ProviderBuilder::new()
+        .disable_recommended_fillers()
+        .with_gas_estimation()
+        .with_simple_nonce_management()
+        .fetch_chain_id()
+        .wallet(wallet)
+        .connect_http(url)
+        .erased();
+    (devnet, provider, accounts)
+}
+
 /// A devnet with the protocol deployed from `deployments/devnet.toml`.
 pub struct Protocol {
     /// The running chain.
@@ -76,15 +100,7 @@ fn failure(e: alloy::transports::TransportError) -> Failure {
 impl Protocol {
     /// Starts a devnet and deploys the protocol on it.
     pub async fn deploy() -> Self {
-        let devnet = Devnet::spawn(DevnetConfig::test()).await.expect("devnet starts");
-        let signers = anvil_signers();
-        let accounts: Vec<Address> = signers.iter().map(|s| s.address()).collect();
-        let mut wallet = EthereumWallet::new(signers[0].clone());
-        for s in &signers[1..] {
-            wallet.register_signer(s.clone());
-        }
-        let url = devnet.url().parse().expect("devnet url");
-        let provider = ProviderBuilder::new().wallet(wallet).connect_http(url).erased();
+        let (devnet, provider, accounts) = bare_devnet().await;
         let config = NetworkConfig::load(&repo_root().join("deployments/devnet.toml")).expect("devnet.toml");
         let chain = Chain::new(provider.clone(), accounts[0]);
         let outcome = lpx_deployer::deploy(&chain, &config, artifacts(), None).await.expect("deploy");

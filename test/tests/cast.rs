@@ -21,7 +21,6 @@ fn cast(args: &[&str]) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "not yet passing: the StylusDeployer reverts ContractInitializationError on the first program, and TicketBroker is over 24 KiB (issues 3, 4)"]
 async fn cast_reads_and_sends() {
     let p = Protocol::deploy().await;
     let url = p.devnet.url();

@@ -7,10 +7,9 @@ use lpx_abi::{
     ticket_broker::ITicketBroker, token::ILivepeerToken,
 };
 use lpx_deployer::{Chain, NetworkConfig};
-use lpx_e2e::{artifacts, repo_root, Protocol};
+use lpx_e2e::{artifacts, bare_devnet, repo_root, Protocol};
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "not yet passing: the StylusDeployer reverts ContractInitializationError on the first program, and TicketBroker is over 24 KiB (issues 3, 4)"]
 async fn deploys_registers_configures_and_is_idempotent() {
     let p = Protocol::deploy().await;
     let config = NetworkConfig::load(&repo_root().join("deployments/devnet.toml")).unwrap();
@@ -25,6 +24,8 @@ async fn deploys_registers_configures_and_is_idempotent() {
     }
     let jobs = p.view("Controller", IController::getContractCall { _id: keccak256("JobsManager") }).await;
     assert_eq!(jobs, p.address("TicketBroker"));
+    let treasury = p.view("Controller", IController::getContractCall { _id: keccak256("Treasury") }).await;
+    assert_eq!(Some(treasury), config.treasury);
 
     // The controller is owned by the deployer and unpaused; parameters match devnet.toml.
     assert_eq!(p.view("Controller", IController::ownerCall {}).await, p.accounts[0]);
@@ -58,13 +59,23 @@ async fn deploys_registers_configures_and_is_idempotent() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "not yet passing: the StylusDeployer reverts ContractInitializationError on the first program, and TicketBroker is over 24 KiB (issues 3, 4)"]
 async fn refuses_a_network_file_for_another_chain() {
-    let p = Protocol::deploy().await;
+    let (_devnet, provider, accounts) = bare_devnet().await;
     let mut config = NetworkConfig::load(&repo_root().join("deployments/devnet.toml")).unwrap();
     config.chain_id = Some(42161);
-    let chain = Chain::new(p.provider.clone(), p.accounts[0]);
+    let chain = Chain::new(provider, accounts[0]);
     let err = lpx_deployer::deploy(&chain, &config, artifacts(), None).await.unwrap_err();
     assert!(err.to_string().contains("network file is for chain 42161"), "{err}");
+    assert_eq!(chain.transactions_sent(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refuses_a_treasury_cut_with_nowhere_to_send_it() {
+    let (_devnet, provider, accounts) = bare_devnet().await;
+    let mut config = NetworkConfig::load(&repo_root().join("deployments/devnet.toml")).unwrap();
+    config.treasury = None;
+    let chain = Chain::new(provider, accounts[0]);
+    let err = lpx_deployer::deploy(&chain, &config, artifacts(), None).await.unwrap_err();
+    assert!(err.to_string().contains("no `treasury` address is set"), "{err}");
     assert_eq!(chain.transactions_sent(), 0);
 }

@@ -31,7 +31,6 @@ async fn pending_stake(p: &Protocol, who: Address) -> U256 {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-#[ignore = "not yet passing: the StylusDeployer reverts ContractInitializationError on the first program, and TicketBroker is over 24 KiB (issues 3, 4)"]
 async fn bond_reward_claim_unbond_withdraw_across_rounds() {
     let p = Protocol::deploy().await;
     let (t, d) = (p.accounts[1], p.accounts[2]);
@@ -50,23 +49,35 @@ async fn bond_reward_claim_unbond_withdraw_across_rounds() {
 
     // r2..r4: reward every round; each mint is what the Minter allowed for the round, split
     // by the reward cut.
+    let treasury = p.view("Controller", lpx_abi::controller::IController::getContractCall {
+        _id: alloy::primitives::keccak256("Treasury"),
+    })
+    .await;
+    let treasury0 = lpt_balance(&p, treasury).await;
+    let cut_rate = p.view("BondingManager", IBondingManager::treasuryRewardCutRateCall {}).await;
+    assert_eq!(cut_rate, U256::from(10u64).pow(U256::from(26u64)), "devnet.toml keeps mainnet's 10% cut");
     let mut minted = U256::ZERO;
+    let mut cut = U256::ZERO;
     for _ in 0..3 {
         p.next_round().await;
         let mintable = p.view("Minter", IMinter::currentMintableTokensCall {}).await;
         assert!(mintable > U256::ZERO, "inflation mints something each round");
         let receipt = p.send(t, "BondingManager", IBondingManager::rewardCall {}).await;
-        let reward = receipt
-            .inner
-            .logs()
+        let logs = receipt.inner.logs();
+        let reward = logs.iter().find_map(|l| IBondingManager::Reward::decode_log_data(l.data()).ok()).expect("Reward event");
+        let to_treasury = logs
             .iter()
-            .find_map(|l| IBondingManager::Reward::decode_log_data(l.data()).ok())
-            .expect("Reward event");
-        assert_eq!(reward.transcoder, t);
-        // The only active stake is this orchestrator's, so it earns the whole round's LPT
-        // (less the treasury cut, which goes to the Treasury when one is registered).
-        assert!(reward.amount <= mintable && reward.amount > U256::ZERO);
-        minted += reward.amount;
+            .find_map(|l| IBondingManager::TreasuryReward::decode_log_data(l.data()).ok())
+            .expect("TreasuryReward event");
+        assert_eq!((reward.transcoder, to_treasury.transcoder, to_treasury.treasury), (t, t, treasury));
+        // The round's LPT is split: floor(total * cut rate / 1e27) to the Treasury (spec §3
+        // reward, step 7), the rest to the orchestrator's pool (the Reward event's amount).
+        let total = reward.amount + to_treasury.amount;
+        assert_eq!(to_treasury.amount, total * cut_rate / U256::from(10u64).pow(U256::from(27u64)));
+        // The only active stake is this orchestrator's, so it earns the whole round's LPT.
+        assert!(total <= mintable && mintable - total < U256::from(10), "{total} of {mintable}");
+        minted += total;
+        cut += to_treasury.amount;
         // A second call in the same round is refused.
         let again = p.try_send(t, "BondingManager", IBondingManager::rewardCall {}, U256::ZERO).await;
         assert!(again.unwrap_err().0.contains("caller has already called reward for the current round"));
@@ -76,6 +87,7 @@ async fn bond_reward_claim_unbond_withdraw_across_rounds() {
     // more (its cut), and together they never exceed the delegated total.
     let supply = p.view("LivepeerToken", ILivepeerToken::totalSupplyCall {}).await;
     assert_eq!(supply, supply0 + minted);
+    assert_eq!(lpt_balance(&p, treasury).await, treasury0 + cut, "the Treasury received the 10% cut");
     let (stake_t, stake_d) = (pending_stake(&p, t).await, pending_stake(&p, d).await);
     assert!(stake_d > lpt("1000"));
     assert!(stake_t > stake_d);

@@ -26,6 +26,11 @@ pub struct NetworkConfig {
     /// refunds what it does not use.
     #[serde(default = "default_activation_fee", deserialize_with = "de_ether")]
     pub max_activation_fee: U256,
+    /// Receiver of the treasury reward cut, registered as `Treasury` in the Controller.
+    /// Governance's Treasury (a timelock) takes this place once deployed; until then it is an
+    /// account the operator controls. Required while the cut rate is not zero.
+    #[serde(default)]
+    pub treasury: Option<Address>,
     /// RoundsManager parameters.
     #[serde(default)]
     pub rounds: RoundsParams,

@@ -100,6 +100,13 @@ pub async fn deploy(
             return Err(DeployError::WrongChain { expected, actual: chain_id });
         }
     }
+    // BondingManager.reward sends the cut to the registered Treasury; without one every
+    // reward would revert with "ERC20: transfer to the zero address".
+    if !config.bonding.treasury_reward_cut_rate.is_zero() && config.treasury.is_none() {
+        return Err(DeployError::Config(
+            "bonding.treasury-reward-cut-rate is not zero but no `treasury` address is set: every reward would revert".into(),
+        ));
+    }
     // A book for another chain (a reset devnet with another id) says nothing about this one.
     let previous = previous.filter(|b| b.chain_id == chain_id).unwrap_or_default();
     let mut run = Run {
@@ -236,11 +243,17 @@ impl Run<'_> {
 
     /// Points every registry id at its contract, writing only entries that differ.
     async fn register(&mut self, controller: Address) -> Result<(), DeployError> {
-        let mut entries: Vec<(String, &str)> = PROGRAMS.iter().map(|n| (n.to_string(), *n)).collect();
-        entries.push(("JobsManager".into(), "TicketBroker"));
-        for (id_name, contract) in entries {
-            let record = &self.book.contracts[contract];
-            let (address, tag) = (record.address, registry_tag(record.code_hash));
+        let program = |id: &str, name: &str| {
+            let record = &self.book.contracts[name];
+            (id.to_string(), record.address, registry_tag(record.code_hash))
+        };
+        let mut entries: Vec<(String, Address, FixedBytes<20>)> = PROGRAMS.iter().map(|n| program(n, n)).collect();
+        entries.push(program("JobsManager", "TicketBroker"));
+        // An account, not a program we built: no code hash to record.
+        if let Some(treasury) = self.config.treasury {
+            entries.push(("Treasury".into(), treasury, FixedBytes::ZERO));
+        }
+        for (id_name, address, tag) in entries {
             let id = keccak256(id_name.as_bytes());
             let current = self.chain.view(controller, IController::getContractInfoCall { _id: id }).await?;
             if current._0 == address && current._1 == tag {
