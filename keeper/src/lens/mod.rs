@@ -17,7 +17,7 @@ use alloy::{
 use lpx_txman::revert;
 
 use crate::{
-    chain::{Chain, ChainError},
+    chain::{Addresses, Chain, ChainError},
     pool::PoolSnapshot,
 };
 
@@ -129,12 +129,12 @@ pub struct LensView {
     pub full: Option<RoundView>,
 }
 
-/// Runs the lens: one `eth_call`.
-pub async fn read(chain: &Chain, q: &LensQuery) -> Result<LensView, ChainError> {
+/// The lens as a call request (no recipient): its creation code and the query.
+pub fn request(addrs: &Addresses, q: &LensQuery) -> Result<TransactionRequest, ChainError> {
     let args = LensArgs {
-        rounds: chain.addrs.rounds,
-        bonding: chain.addrs.bonding,
-        minter: chain.addrs.minter,
+        rounds: addrs.rounds,
+        bonding: addrs.bonding,
+        minter: addrs.minter,
         knownRound: U256::from(q.known_round),
         knownInitialized: q.known_initialized,
         force: q.force,
@@ -145,7 +145,12 @@ pub async fn read(chain: &Chain, q: &LensQuery) -> Result<LensView, ChainError> 
     };
     let mut data = creation_code()?;
     data.extend_from_slice(&args.abi_encode());
-    let req = TransactionRequest { input: TransactionInput::new(Bytes::from(data)), ..Default::default() };
+    Ok(TransactionRequest { input: TransactionInput::new(Bytes::from(data)), ..Default::default() })
+}
+
+/// Runs the lens: one `eth_call`.
+pub async fn read(chain: &Chain, q: &LensQuery) -> Result<LensView, ChainError> {
+    let req = request(&chain.addrs, q)?;
     let out: Bytes = chain
         .client
         .request("eth_call", (req, "latest"))
