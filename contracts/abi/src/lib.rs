@@ -26,6 +26,7 @@
 
 pub mod arbitrum;
 pub mod bonding_manager;
+pub mod bonding_votes;
 pub mod controller;
 pub mod manager;
 pub mod minter;
@@ -63,4 +64,5 @@ pub const INTERFACES: &[InterfaceAbi] = &[
     ticket_broker::ABI,
     bonding_manager::ABI,
     bonding_manager::VOTES_HOOKS_ABI,
+    bonding_votes::ABI,
 ];
