@@ -36,6 +36,9 @@ pub struct DevnetConfig {
     pub block_time: Option<Duration>,
     /// State file to load at start.
     pub load_state: Option<PathBuf>,
+    /// Persisted chain (accounts and blocks): restored at start if the file exists, written
+    /// after every call that mines a block.
+    pub state: Option<PathBuf>,
 }
 
 impl Default for DevnetConfig {
@@ -45,6 +48,7 @@ impl Default for DevnetConfig {
             addr: SocketAddr::from(([127, 0, 0, 1], 8545)),
             block_time: None,
             load_state: None,
+            state: None,
         }
     }
 }
@@ -93,6 +97,12 @@ impl Devnet {
             let dump: chain::state::StateDump =
                 serde_json::from_slice(&text).map_err(|e| DevnetError::LoadState(path.clone(), e.to_string()))?;
             node.with(move |c| c.load_state(&dump)).await.map_err(|e| DevnetError::Node(e.to_string()))?;
+        }
+        if let Some(path) = config.state.clone() {
+            node.with(move |c| c.persist_to(path))
+                .await
+                .map_err(|e| DevnetError::Node(e.to_string()))?
+                .map_err(|e| DevnetError::LoadState(e.path.clone(), e.reason))?;
         }
         let state = Arc::new(rpc::RpcState { node: node.clone(), filters: Default::default() });
         let mut events = node.subscribe();

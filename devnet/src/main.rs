@@ -43,6 +43,10 @@ struct Args {
     /// Write state to this JSON file on exit (Ctrl-C).
     #[arg(long)]
     dump_state: Option<PathBuf>,
+    /// Persist the chain (accounts and blocks) in this file: restored at start if it exists,
+    /// written after every call that mines a block, so a killed devnet restarts where it was.
+    #[arg(long)]
+    state: Option<PathBuf>,
 }
 
 #[tokio::main]
@@ -51,7 +55,7 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let started = std::time::Instant::now();
     let addr: SocketAddr = format!("{}:{}", args.host, args.port).parse().context("invalid --host/--port")?;
-    let mut config = DevnetConfig { addr, block_time: args.block_time.map(Duration::from_secs), load_state: args.load_state.clone(), ..Default::default() };
+    let mut config = DevnetConfig { addr, block_time: args.block_time.map(Duration::from_secs), load_state: args.load_state.clone(), state: args.state.clone(), ..Default::default() };
     config.chain.chain_id = args.chain_id;
     config.chain.accounts = args.accounts;
     config.chain.balance = alloy_primitives::U256::from(args.balance) * alloy_primitives::U256::from(10u64).pow(alloy_primitives::U256::from(18));

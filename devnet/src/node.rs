@@ -91,7 +91,10 @@ impl Node {
         let (tx, rx) = oneshot::channel();
         self.jobs
             .send(Box::new(move |chain: &mut Chain| {
-                let _ = tx.send(f(chain));
+                let r = f(chain);
+                // Persisted before the caller hears back: what it was told was mined survives a kill.
+                chain.persist();
+                let _ = tx.send(r);
             }))
             .map_err(|_| NodeGone)?;
         rx.await.map_err(|_| NodeGone)
@@ -102,7 +105,10 @@ impl Node {
         let (tx, rx) = mpsc::channel();
         self.jobs
             .send(Box::new(move |chain: &mut Chain| {
-                let _ = tx.send(f(chain));
+                let r = f(chain);
+                // Persisted before the caller hears back: what it was told was mined survives a kill.
+                chain.persist();
+                let _ = tx.send(r);
             }))
             .map_err(|_| NodeGone)?;
         rx.recv().map_err(|_| NodeGone)
@@ -124,6 +130,7 @@ fn run(chain: &mut Chain, rx: &mpsc::Receiver<Job>) {
                     Ok(job) => Some(job),
                     Err(mpsc::RecvTimeoutError::Timeout) => {
                         chain.mine(None);
+                        chain.persist();
                         next_tick = Some(std::time::Instant::now() + interval);
                         None
                     }

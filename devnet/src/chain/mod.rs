@@ -67,7 +67,7 @@ impl Default for ChainConfig {
 }
 
 /// A mined transaction and its receipt data.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct MinedTx {
     /// The transaction.
     pub tx: PendingTx,
@@ -96,7 +96,7 @@ pub struct MinedTx {
 }
 
 /// A mined block.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct MinedBlock {
     /// Header (its hash is the block hash).
     pub header: Header,
@@ -155,6 +155,8 @@ pub struct Chain {
     next_snapshot: u64,
     /// Called with every new block (for subscriptions and filters).
     pub on_block: Vec<Box<dyn FnMut(&MinedBlock, &[MinedTx]) + Send>>,
+    /// Where the chain is persisted (see [`state`]), and the head it was last written at.
+    persist: Option<(std::path::PathBuf, B256)>,
 }
 
 fn now() -> u64 {
@@ -184,6 +186,7 @@ impl Chain {
             snapshots: BTreeMap::new(),
             next_snapshot: 1,
             on_block: Vec::new(),
+            persist: None,
         };
         let ts = chain.config.genesis_timestamp.unwrap_or_else(now);
         chain.push_block(ts, 0, Vec::new());
@@ -195,6 +198,7 @@ impl Chain {
         let on_block = std::mem::take(&mut self.on_block);
         if let Ok(mut fresh) = Self::new(self.config.clone()) {
             fresh.on_block = on_block;
+            fresh.persist = self.persist.take().map(|(path, _)| (path, B256::ZERO));
             *self = fresh;
         }
     }

@@ -5,7 +5,7 @@ use alloy_primitives::{Address, TxKind};
 use revm::context::{either::Either, TxEnv};
 
 /// A transaction accepted by the node, with its sender.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PendingTx {
     /// The signed (or, for impersonated senders, fake-signed) envelope.
     pub envelope: TxEnvelope,

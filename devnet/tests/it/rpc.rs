@@ -11,6 +11,8 @@ use alloy_primitives::{address, Address, Bytes, U256};
 use futures::StreamExt;
 use serde_json::{json, Value};
 
+use lpx_devnet::{Devnet, DevnetConfig};
+
 use crate::common::*;
 
 async fn raw(url: &str, body: &str) -> Value {
@@ -149,6 +151,48 @@ async fn anvil_dev_methods() {
     assert_eq!(p.get_balance(who).await.unwrap(), U256::ZERO);
     assert!(p.anvil_load_state(dump).await.unwrap());
     assert_eq!(p.get_balance(who).await.unwrap(), U256::from(78));
+}
+
+/// `DevnetConfig::state` (`--state`): a devnet that goes away restarts from its file with
+/// its blocks, receipts, logs, accounts and Stylus programs, and carries on from the same head.
+#[tokio::test]
+async fn persisted_chain_restarts_where_it_stopped() {
+    let path = std::env::temp_dir().join(format!("lpx-devnet-state-{}-{:?}.json", std::process::id(), std::time::Instant::now()));
+    let config = DevnetConfig { state: Some(path.clone()), ..DevnetConfig::test() };
+    let d = Devnet::spawn(config.clone()).await.unwrap();
+    let p = provider(&d, KEY0);
+    let probe = deploy_probe(&p).await;
+    let topic = alloy_primitives::B256::repeat_byte(9);
+    let logged = send(&p, probe, op(4, &[&[1u8][..], topic.as_slice(), b"z"].concat()), U256::ZERO, None).await;
+    p.anvil_mine(Some(7), None).await.unwrap();
+    let head = p.get_block_by_number(alloy::eips::BlockNumberOrTag::Latest).await.unwrap().unwrap();
+    let who = address!("00000000000000000000000000000000000000b0");
+    send(&p, who, Vec::new(), U256::from(5), None).await;
+    let head = (head.header.number + 1, p.get_block_by_number((head.header.number + 1).into()).await.unwrap().unwrap().header.hash);
+    let nonce = p.get_transaction_count(ADDR0).await.unwrap();
+    // Gone without a word, as after a kill: persistence happened before each reply.
+    drop(p);
+    drop(d);
+    let d = Devnet::spawn(config).await.unwrap();
+    let p = provider(&d, KEY0);
+    assert_eq!(p.get_block_number().await.unwrap(), head.0);
+    assert_eq!(p.get_block_by_number(head.0.into()).await.unwrap().unwrap().header.hash, head.1);
+    assert_eq!(p.get_transaction_count(ADDR0).await.unwrap(), nonce);
+    assert_eq!(p.get_balance(who).await.unwrap(), U256::from(5));
+    let r = p.get_transaction_receipt(logged.transaction_hash).await.unwrap().expect("receipt survives");
+    assert_eq!(r.block_hash, logged.block_hash);
+    assert_eq!(r.inner.logs().len(), 1);
+    let logs = p.get_logs(&Filter::new().address(probe).from_block(0)).await.unwrap();
+    assert_eq!(logs.len(), 1);
+    assert_eq!(logs[0].topics()[0], topic);
+    // The program still runs, and new blocks follow the old head.
+    let again = send(&p, probe, op(4, &[&[1u8][..], topic.as_slice(), b"y"].concat()), U256::ZERO, None).await;
+    assert!(again.status());
+    let next = p.get_block_by_number((head.0 + 1).into()).await.unwrap().unwrap();
+    assert_eq!(next.header.parent_hash, head.1);
+    assert_eq!(p.get_logs(&Filter::new().address(probe).from_block(0)).await.unwrap().len(), 2);
+    drop(d);
+    let _ = std::fs::remove_file(&path);
 }
 
 #[tokio::test]
