@@ -10,12 +10,9 @@ use alloy::{
 };
 use alloy_primitives::{Address, Bytes, U256};
 
-use crate::{
-    arb::{
-        abi::{IArbWasm, IStylusDeployer},
-        ARB_WASM, STYLUS_DEPLOYER,
-    },
-    stylus::code,
+use crate::arb::{
+    abi::{IArbWasm, IStylusDeployer},
+    ARB_WASM, STYLUS_DEPLOYER,
 };
 
 /// A helper failed.
@@ -44,7 +41,7 @@ pub fn wat(src: &str) -> Vec<u8> {
 
 /// On-chain code for `wasm` (prefix + brotli, as cargo-stylus makes it).
 pub fn stylus_code(wasm: &[u8]) -> Bytes {
-    code::encode_program(wasm)
+    lpx_contract_build::compress(wasm).into()
 }
 
 async fn send<P: Provider>(provider: &P, tx: TransactionRequest) -> Result<alloy::rpc::types::TransactionReceipt, TestError> {
@@ -63,7 +60,7 @@ pub async fn deploy_evm<P: Provider>(provider: &P, init_code: Bytes) -> Result<A
 
 /// Deploys `wasm` with a plain CREATE (without activating it).
 pub async fn deploy_stylus_unactivated<P: Provider>(provider: &P, wasm: &[u8]) -> Result<Address, TestError> {
-    deploy_evm(provider, code::deploy_init_code(&stylus_code(wasm))).await
+    deploy_evm(provider, lpx_contract_build::create_init_code(&stylus_code(wasm)).into()).await
 }
 
 /// Activates the program at `program` through ArbWasm, paying the quoted data fee. Does nothing
@@ -97,7 +94,7 @@ pub async fn deploy_stylus_with_deployer<P: Provider>(
     init_data: Bytes,
     init_value: U256,
 ) -> Result<Address, TestError> {
-    let bytecode = code::deploy_init_code(&stylus_code(wasm));
+    let bytecode = lpx_contract_build::create_init_code(&stylus_code(wasm)).into();
     let call = IStylusDeployer::deployCall { bytecode, initData: init_data, initValue: init_value, salt: Default::default() };
     // A generous value covers the data fee; the deployer refunds the rest.
     let value = init_value + U256::from(10).pow(U256::from(17));

@@ -62,15 +62,38 @@ fn leb128(out: &mut Vec<u8>, mut value: u64) {
     }
 }
 
-/// The code to deploy: `EF F0 00 00` + brotli(q11, window 22) of [`nitro_wasm`].
+/// The code to deploy: [`compress`] of [`nitro_wasm`].
 pub fn deploy_code(wasm: &[u8]) -> Result<Vec<u8>, String> {
-    let stripped = nitro_wasm(wasm)?;
+    Ok(compress(&nitro_wasm(wasm)?))
+}
+
+/// `EF F0 00 00` + brotli(q11, window 22) of `wasm` as it is, the compression cargo-stylus
+/// applies.
+pub fn compress(wasm: &[u8]) -> Vec<u8> {
     let mut code = STYLUS_PREFIX.to_vec();
     {
         let mut writer = brotli::CompressorWriter::new(&mut code, 4096, BROTLI_QUALITY, BROTLI_LGWIN);
-        writer.write_all(&stripped).map_err(|e| e.to_string())?;
+        // Writing into a Vec can't fail.
+        let _ = writer.write_all(wasm);
     }
-    Ok(code)
+    code
+}
+
+/// Length of the CREATE prelude of [`create_init_code`].
+pub const CREATE_PRELUDE_LEN: usize = 43;
+
+/// CREATE init code that deploys `code` unchanged: the 43-byte prelude cargo-stylus uses
+/// (PUSH32 len, DUP1, PUSH1 43, PUSH1 0, CODECOPY, PUSH1 0, RETURN, a version byte), then
+/// the code.
+pub fn create_init_code(code: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(CREATE_PRELUDE_LEN + code.len());
+    out.push(0x7f);
+    let mut len = [0u8; 32];
+    len[24..].copy_from_slice(&(code.len() as u64).to_be_bytes());
+    out.extend_from_slice(&len);
+    out.extend_from_slice(&[0x80, 0x60, CREATE_PRELUDE_LEN as u8, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00]);
+    out.extend_from_slice(code);
+    out
 }
 
 /// Validates the module with the feature set Nitro accepts: the MVP plus bulk memory,
@@ -105,6 +128,15 @@ pub fn check_nitro_features(wasm: &[u8]) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn create_prelude_returns_the_code_that_follows() {
+        let init = create_init_code(&[1, 2, 3]);
+        assert_eq!(init.len(), CREATE_PRELUDE_LEN + 3);
+        assert_eq!(&init[CREATE_PRELUDE_LEN..], &[1, 2, 3]);
+        assert_eq!(init[32], 3, "PUSH32 of the code length");
+    }
+
     use super::*;
     use std::io::Read;
 

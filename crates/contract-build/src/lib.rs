@@ -9,7 +9,10 @@ mod code;
 mod workspace;
 
 pub use abi::{export_abi, exported_signatures, has_export_binary, AbiExport, ABI_FILE};
-pub use code::{check_nitro_features, deploy_code, nitro_wasm, reencode, strip_custom_sections, STYLUS_PREFIX};
+pub use code::{
+    check_nitro_features, compress, create_init_code, deploy_code, nitro_wasm, reencode, strip_custom_sections,
+    CREATE_PRELUDE_LEN, STYLUS_PREFIX,
+};
 pub use workspace::{contract_packages, target_dir, ContractPackage};
 
 use std::path::{Path, PathBuf};

@@ -46,6 +46,7 @@ impl Artifact {
                     "bonding-ext" => "BondingManagerExtension",
                     "ticket-broker" => "TicketBroker",
                     "service-registry" => "ServiceRegistry",
+                    "bonding-votes" => "BondingVotes",
                     other => return Err(DeployError::Config(format!("contracts/{other} has no place in the deployment plan"))),
                 };
                 Ok(Artifact { name: name.into(), wasm_bytes: c.wasm.len(), code: c.code.into() })
@@ -66,7 +67,7 @@ pub struct Outcome {
 /// Contracts in deployment order: the Controller first, since the others take its address.
 /// The BondingManager's extension program (the functions the main program forwards by
 /// DELEGATECALL to stay under the size limit) has no constructor and no storage of its own.
-const PROGRAMS: [&str; 8] = [
+const PROGRAMS: [&str; 9] = [
     "Controller",
     "LivepeerToken",
     "Minter",
@@ -75,6 +76,7 @@ const PROGRAMS: [&str; 8] = [
     "BondingManagerExtension",
     "TicketBroker",
     "ServiceRegistry",
+    "BondingVotes",
 ];
 
 struct Run<'a> {
@@ -149,16 +151,6 @@ fn artifact<'a>(artifacts: &'a [Artifact], name: &str) -> Result<&'a Artifact, D
     artifacts.iter().find(|a| a.name == name).ok_or_else(|| DeployError::MissingArtifact(name.into()))
 }
 
-/// The 43-byte CREATE prelude that returns the code that follows it (stylus.md §3.3).
-fn init_code(code: &[u8]) -> Bytes {
-    let mut out = Vec::with_capacity(43 + code.len());
-    out.push(0x7f); // PUSH32 len
-    out.extend_from_slice(&U256::from(code.len()).to_be_bytes::<32>());
-    out.extend_from_slice(&[0x80, 0x60, 0x2b, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00]);
-    out.extend_from_slice(code);
-    out.into()
-}
-
 /// The registry's 20-byte commit field: the head of the code hash (see the crate docs).
 fn registry_tag(code_hash: B256) -> FixedBytes<20> {
     FixedBytes::from_slice(&code_hash[..20])
@@ -199,7 +191,7 @@ impl Run<'_> {
             data
         };
         let call = IStylusDeployer::deployCall {
-            bytecode: init_code(&art.code),
+            bytecode: lpx_contract_build::create_init_code(&art.code).into(),
             initData: init_data.into(),
             initValue: U256::ZERO,
             salt: B256::ZERO,

@@ -1,9 +1,8 @@
-//! The on-chain code format of Stylus programs (spec §3.1-3.3): the `EF F0 0x` prefixes, brotli
-//! compression and the CREATE prelude that cargo-stylus puts in front of the code.
+//! The on-chain code format of Stylus programs (spec §3.1-3.3): the `EF F0 0x` prefixes and
+//! brotli decompression. Making code (compression, the CREATE prelude) is the clients' side:
+//! `lpx_contract_build`.
 
-use std::io::{Read, Write};
-
-use alloy_primitives::Bytes;
+use std::io::Read;
 
 /// Prefix of a classic Stylus program: `EF F0 00`, followed by a dictionary byte and brotli data.
 pub const PROGRAM_PREFIX: [u8; 3] = [0xEF, 0xF0, 0x00];
@@ -13,8 +12,6 @@ pub const FRAGMENT_PREFIX: [u8; 3] = [0xEF, 0xF0, 0x01];
 pub const ROOT_PREFIX: [u8; 3] = [0xEF, 0xF0, 0x02];
 /// Largest decompressed wasm Nitro accepts (`MaxWasmSize`).
 pub const MAX_WASM_SIZE: usize = 128 * 1024;
-/// Length of the CREATE prelude that copies the code that follows it into the new account.
-pub const PRELUDE_LEN: usize = 43;
 
 /// Why a code blob is not a usable Stylus program.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -65,32 +62,6 @@ pub fn decode_program(code: &[u8]) -> Result<Vec<u8>, CodeError> {
     Ok(wasm)
 }
 
-/// Compresses wasm the way cargo-stylus does (brotli quality 11, window 22, no dictionary) and
-/// adds the `EF F0 00 00` prefix.
-pub fn encode_program(wasm: &[u8]) -> Bytes {
-    let mut out = PROGRAM_PREFIX.to_vec();
-    out.push(0);
-    {
-        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
-        // Writing into a Vec can't fail.
-        let _ = writer.write_all(wasm);
-    }
-    out.into()
-}
-
-/// Builds CREATE init code that deploys `code` unchanged: the fixed 43-byte prelude
-/// (PUSH32 len, DUP1, PUSH1 43, PUSH1 0, CODECOPY, PUSH1 0, RETURN, version byte) then the code.
-pub fn deploy_init_code(code: &[u8]) -> Bytes {
-    let mut out = Vec::with_capacity(PRELUDE_LEN + code.len());
-    out.push(0x7f);
-    let mut len = [0u8; 32];
-    len[24..].copy_from_slice(&(code.len() as u64).to_be_bytes());
-    out.extend_from_slice(&len);
-    out.extend_from_slice(&[0x80, 0x60, PRELUDE_LEN as u8, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00]);
-    out.extend_from_slice(code);
-    out.into()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,17 +69,9 @@ mod tests {
     #[test]
     fn round_trips_wasm() {
         let wasm = wat::parse_str("(module (memory (export \"memory\") 1))").unwrap();
-        let code = encode_program(&wasm);
+        let code = lpx_contract_build::compress(&wasm);
         assert!(is_stylus_program(&code));
         assert_eq!(decode_program(&code).unwrap(), wasm);
-    }
-
-    #[test]
-    fn prelude_is_43_bytes() {
-        let init = deploy_init_code(&[1, 2, 3]);
-        assert_eq!(init.len(), PRELUDE_LEN + 3);
-        assert_eq!(&init[PRELUDE_LEN..], &[1, 2, 3]);
-        assert_eq!(init[32], 3);
     }
 
     #[test]

@@ -6,5 +6,5 @@ pub mod host;
 pub mod pricing;
 pub mod runtime;
 
-pub use code::{decode_program, deploy_init_code, encode_program, is_stylus_program};
+pub use code::{decode_program, is_stylus_program};
 pub use runtime::{ActivationError, Program, StylusRuntime};
