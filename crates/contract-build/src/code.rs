@@ -131,10 +131,14 @@ mod tests {
 
     #[test]
     fn create_prelude_returns_the_code_that_follows() {
-        let init = create_init_code(&[1, 2, 3]);
-        assert_eq!(init.len(), CREATE_PRELUDE_LEN + 3);
-        assert_eq!(&init[CREATE_PRELUDE_LEN..], &[1, 2, 3]);
-        assert_eq!(init[32], 3, "PUSH32 of the code length");
+        let code = [0xef, 0xf0, 0x00, 0x00, 0xaa];
+        let init = create_init_code(&code);
+        assert_eq!(init.len(), CREATE_PRELUDE_LEN + code.len());
+        assert_eq!(init[0], 0x7f, "PUSH32");
+        assert_eq!(&init[1..33], &[&[0u8; 31][..], &[code.len() as u8]].concat()[..]);
+        // DUP1, CODECOPY from offset 43, then RETURN and the version byte.
+        assert_eq!(&init[33..43], &[0x80, 0x60, 0x2b, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00]);
+        assert_eq!(&init[43..], &code);
     }
 
     use super::*;

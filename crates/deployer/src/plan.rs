@@ -343,18 +343,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn init_code_returns_the_code_after_the_prelude() {
-        let code = [0xef, 0xf0, 0x00, 0x00, 0xaa];
-        let init = init_code(&code);
-        assert_eq!(init.len(), 43 + code.len());
-        assert_eq!(init[0], 0x7f);
-        assert_eq!(U256::from_be_slice(&init[1..33]), U256::from(code.len()));
-        // CODECOPY from offset 43, then RETURN.
-        assert_eq!(&init[33..43], &[0x80, 0x60, 0x2b, 0x60, 0x00, 0x39, 0x60, 0x00, 0xf3, 0x00]);
-        assert_eq!(&init[43..], &code);
-    }
-
-    #[test]
     fn constructor_selector_is_the_sdks() {
         assert_eq!(&keccak256("stylus_constructor()")[..4], &CONSTRUCTOR_SELECTOR);
     }
