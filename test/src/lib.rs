@@ -141,6 +141,14 @@ impl Protocol {
         }
     }
 
+    /// Simulates a typed call from `from` (`eth_call`, nothing is mined); `Err` carries the
+    /// revert reason.
+    pub async fn try_call<C: SolCall>(&self, from: Address, to: &str, call: C) -> Result<C::Return, Failure> {
+        let tx = TransactionRequest::default().with_from(from).with_to(self.address(to)).with_input(call.abi_encode());
+        let out = self.provider.call(tx).await.map_err(failure)?;
+        C::abi_decode_returns(&out).map_err(|e| Failure(format!("{}: {e}", C::SIGNATURE)))
+    }
+
     /// Sends a typed call that must succeed.
     pub async fn send<C: SolCall>(&self, from: Address, to: &str, call: C) -> TransactionReceipt {
         let sig = C::SIGNATURE;
