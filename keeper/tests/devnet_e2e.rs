@@ -15,10 +15,11 @@
 //! 11 rounds side by side, then 3 cron rounds. It prints the devnet figures recorded in
 //! docs/PERFORMANCE-keeper.md (run with `--nocapture`).
 
+mod devnet_common;
+
 use std::{
     collections::HashMap,
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
 
@@ -31,82 +32,17 @@ use alloy::{
 use lpx_abi::{bonding_manager::IBondingManager, rounds_manager::IRoundsManager, token::ILivepeerToken};
 use lpx_e2e::Protocol;
 use lpx_keeper::{chain::Addresses, lens::{self, LensQuery}};
-use lpx_testkit::{anvil_key, free_port};
+use lpx_testkit::free_port;
+
+use devnet_common::{Contracts, KeeperProc};
 
 /// Keeper A's and B's anvil accounts.
 const KEEPER_A: usize = 5;
 const KEEPER_B: usize = 6;
 
-struct KeeperProc {
-    child: Child,
-    log: PathBuf,
-}
-
-impl KeeperProc {
-    fn spawn(config: &Path, account: usize, args: &[&str], log: &Path) -> Child {
-        Command::new(env!("CARGO_BIN_EXE_keeper"))
-            .arg("--config")
-            .arg(config)
-            .args(args)
-            .env(format!("E2E_KEY_{account}"), anvil_key(account))
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(std::fs::OpenOptions::new().create(true).append(true).open(log).unwrap())
-            .spawn()
-            .expect("start keeper")
-    }
-
-    fn run(config: &Path, account: usize, api: u16, log: PathBuf) -> Self {
-        let child = Self::spawn(config, account, &["run"], &log);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while std::net::TcpStream::connect(("127.0.0.1", api)).is_err() {
-            assert!(Instant::now() < deadline, "keeper API never came up:\n{}", std::fs::read_to_string(&log).unwrap_or_default());
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Self { child, log }
-    }
-
-    /// SIGTERM, then the exit status (clean shutdown is part of the scenario).
-    fn stop(mut self) -> std::process::ExitStatus {
-        // SAFETY: kill(2) on our own child's pid; no memory is involved.
-        assert_eq!(unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) }, 0);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(s) = self.child.try_wait().unwrap() {
-                return s;
-            }
-            assert!(Instant::now() < deadline, "keeper did not stop:\n{}", std::fs::read_to_string(&self.log).unwrap_or_default());
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for KeeperProc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A keeper config on the devnet (addresses from the deployment).
+/// A keeper config on the deployment.
 fn write_config(dir: &Path, name: &str, p: &Protocol, account: usize, api: Option<u16>, orchs: &[Address], election: &str) -> PathBuf {
-    let orchs: String = orchs.iter().map(|o| format!("[[orchestrators]]\naddress = \"{o}\"\n")).collect();
-    let listen = api.map_or(String::new(), |a| format!("[api]\nlisten = \"127.0.0.1:{a}\"\n"));
-    let text = format!(
-        "[chain]\nrpc_urls = [\"{url}\"]\npoll_interval_ms = 300\nreceipt_wait_ms = 200\nrequest_timeout_ms = 5000\n\
-         backoff_initial_ms = 100\nbackoff_max_ms = 1000\n\
-         [chain.contracts]\nrounds_manager = \"{r}\"\nbonding_manager = \"{b}\"\nminter = \"{m}\"\nticket_broker = \"{t}\"\n\
-         [signer]\nprivate_key_env = \"E2E_KEY_{account}\"\n[state]\ndir = \"state-{account}\"\n{listen}\
-         [gas]\nbump_after_secs = 10\n[run]\nshutdown_grace_secs = 5\n{election}\n{orchs}",
-        url = p.devnet.url(),
-        r = p.address("RoundsManager"),
-        b = p.address("BondingManager"),
-        m = p.address("Minter"),
-        t = p.address("TicketBroker"),
-    );
-    let path = dir.join(format!("{name}.toml"));
-    std::fs::write(&path, text).unwrap();
-    path
+    devnet_common::write_config(dir, name, &p.devnet.url(), Contracts::of(p), account, api, orchs, election)
 }
 
 fn lpt(n: u64) -> U256 {
