@@ -423,7 +423,16 @@ async fn redemption_throughput() {
         }
         let secs = t0.elapsed().as_secs_f64();
         let txs = chain.get_transaction_count(keeper).await.unwrap() - nonce0;
+        let log = k.log_text();
         assert_eq!(k.stop().code(), Some(0));
+        let count = |m: &str| log.lines().filter(|l| l.contains(m)).count();
+        eprintln!(
+            "  keeper log: {} redemption sent, {} ticket kept for a retry, {} tick failed, {} replaced, {} round finished",
+            count("redemption sent"), count("kept for a retry"), count("tick failed"), count("replaced a stuck"), count("round finished")
+        );
+        for l in log.lines().filter(|l| l.contains("kept for a retry") || l.contains("tick failed")).take(3) {
+            eprintln!("  {l}");
+        }
         eprintln!(
             "redemption throughput, batch_size = {batch}: {n} tickets in {secs:.2} s = {:.1} tickets/s ({txs} transactions)",
             n as f64 / secs
@@ -433,15 +442,25 @@ async fn redemption_throughput() {
     // node's eth_estimateGas, which searches for the limit by executing again.
     let round = current_round(&chain, c).await;
     let block_hash = view(&chain, c.rounds, IRoundsManager::blockHashForRoundCall { _round: U256::from(round) }).await;
-    let (body, _) = tickets(round, block_hash, face, next..next + 1);
-    let t: lpx_keeper::tickets::intake::TicketJson = serde_json::from_value(body[0].clone()).unwrap();
-    let w = t.into_ticket().unwrap();
-    let call = ITicketBroker::redeemWinningTicketCall { _ticket: w.ticket, _sig: w.sig, _recipientRand: w.recipient_rand };
-    let req = TransactionRequest::default().with_from(keeper).with_to(c.broker).with_input(call.abi_encode());
-    let t0 = Instant::now();
-    chain.call(req.clone()).await.unwrap();
-    let t_call = t0.elapsed();
-    let t0 = Instant::now();
-    let gas = chain.estimate_gas(req).await.unwrap();
-    eprintln!("one redemption on this devnet: eth_call {t_call:?}, eth_estimateGas {:?} (gas {gas})", t0.elapsed());
+    let (body, _) = tickets(round, block_hash, face, next..next + 10);
+    let ws: Vec<_> = (0..10)
+        .map(|i| serde_json::from_value::<lpx_keeper::tickets::intake::TicketJson>(body[i].clone()).unwrap().into_ticket().unwrap())
+        .collect();
+    let w = ws[0].clone();
+    let single = ITicketBroker::redeemWinningTicketCall { _ticket: w.ticket, _sig: w.sig, _recipientRand: w.recipient_rand }.abi_encode();
+    let batch = ITicketBroker::batchRedeemWinningTicketsCall {
+        _tickets: ws.iter().map(|w| w.ticket.clone()).collect(),
+        _sigs: ws.iter().map(|w| w.sig.clone()).collect(),
+        _recipientRands: ws.iter().map(|w| w.recipient_rand).collect(),
+    }
+    .abi_encode();
+    for (what, input) in [("one redemption", single), ("a batch of 10", batch)] {
+        let req = TransactionRequest::default().with_from(keeper).with_to(c.broker).with_input(input);
+        let t0 = Instant::now();
+        chain.call(req.clone()).await.unwrap();
+        let t_call = t0.elapsed();
+        let t0 = Instant::now();
+        let gas = chain.estimate_gas(req).await.unwrap();
+        eprintln!("{what} on this devnet: eth_call {t_call:?}, eth_estimateGas {:?} (gas {gas})", t0.elapsed());
+    }
 }
