@@ -15,6 +15,7 @@ const INTERFACE_OF: &[(&str, &str)] = &[
     ("lpx-service-registry", "ServiceRegistry"),
     ("lpx-bonding", "BondingManager"),
     ("lpx-ticket-broker", "TicketBroker"),
+    ("lpx-bonding-votes", "BondingVotes"),
 ];
 
 #[test]
