@@ -4,8 +4,9 @@
 //! to decode, when ETH is sent to a non-payable function and when the constructor runs a
 //! second time. A caller can't tell those apart (nor from an out-of-gas), so [`route`] gives
 //! each a message; the hand-written routers (BondingManager) use the same messages.
-//! Every failure inside a function already carries its own message, so an empty revert out
-//! of the router can only be one of these four.
+//! Every failure inside a function carries its own message; the one other source of an empty
+//! revert is a nested call that reverted silently and was passed on (see
+//! [`ERR_CALLDATA_OR_SILENT`]).
 
 use alloc::vec::Vec;
 use core::borrow::BorrowMut;
@@ -28,6 +29,10 @@ pub const ERR_CALLDATA: &str = "invalid calldata";
 pub const ERR_SELECTOR: &str = "unknown function selector";
 /// ETH sent to a non-payable function.
 pub const ERR_VALUE: &str = "function is not payable";
+/// A known function reverted without data: either its arguments failed to decode or a call it
+/// made reverted silently and it passed that on (as Solidity bubbles an empty revert), and the
+/// router can't tell which.
+pub const ERR_CALLDATA_OR_SILENT: &str = "invalid calldata, or a nested call reverted without a reason";
 /// The Stylus constructor was called again.
 pub const ERR_CONSTRUCTED: &str = "constructor already called";
 
@@ -66,7 +71,7 @@ fn reason(selector: Option<[u8; 4]>, paid: bool, known: fn([u8; 4]) -> bool, hos
             if paid {
                 ERR_VALUE
             } else {
-                ERR_CALLDATA
+                ERR_CALLDATA_OR_SILENT
             }
         }
         _ => ERR_SELECTOR,
