@@ -410,6 +410,25 @@ pub fn call_entry(
     result
 }
 
+/// The account that constructs contracts in entry-point tests.
+pub const ENTRY_OWNER: Address = Address::repeat_byte(0x0e);
+/// Senders the arbitrary-calldata property draws from: the owner, a stranger, zero.
+pub static ENTRY_SENDERS: [Address; 3] = [ENTRY_OWNER, Address::repeat_byte(0x01), Address::ZERO];
+
+/// A fresh host with the contract constructed through its entry point from [`ENTRY_OWNER`],
+/// as StylusDeployer does; returns the host and the constructor calldata.
+pub fn constructed_through_entry(
+    entry: fn(Vec<u8>, stylus_sdk::host::VM) -> stylus_sdk::ArbResult,
+    constructor_args: &[u8],
+) -> (TestHost, Vec<u8>) {
+    let host = TestHost::new();
+    let mut ctor = crate::entry::CONSTRUCTOR_SELECTOR.to_vec();
+    ctor.extend_from_slice(constructor_args);
+    call_entry(&host, entry, ENTRY_OWNER, U256::ZERO, &ctor)
+        .unwrap_or_else(|e| panic!("constructor: {}", revert_message(&e)));
+    (host, ctor)
+}
+
 /// The message of `Error(string)` revert data, or a description of anything else.
 pub fn revert_message(data: &[u8]) -> alloc::string::String {
     use alloy_sol_types::{Panic, Revert as SolRevert, SolError};

@@ -305,35 +305,25 @@ mod tests;
 /// The entry point against malformed and arbitrary calldata (see `lpx_contracts_common::entry`).
 #[cfg(test)]
 mod entry_tests {
-    use alloy_primitives::{Address, U256};
     use alloy_sol_types::{SolCall, SolValue};
     use lpx_abi::token::ILivepeerToken;
-    use lpx_contracts_common::{entry::CONSTRUCTOR_SELECTOR, testing::*};
+    use lpx_contracts_common::testing::*;
 
-    fn owner() -> Address {
-        Address::repeat_byte(0x0e)
-    }
+    use super::entry::livepeer_token_entry as entry;
 
-    /// A host with the contract constructed through its entry point, as StylusDeployer does.
     fn constructed() -> (TestHost, alloc::vec::Vec<u8>) {
-        let host = TestHost::new();
-        let mut ctor = CONSTRUCTOR_SELECTOR.to_vec();
-        ctor.extend_from_slice(&(owner(),).abi_encode_params());
-        call_entry(&host, super::entry::livepeer_token_entry, owner(), U256::ZERO, &ctor)
-            .unwrap_or_else(|e| panic!("constructor: {}", revert_message(&e)));
-        (host, ctor)
+        constructed_through_entry(entry, &(ENTRY_OWNER,).abi_encode_params())
     }
 
     #[test]
     fn malformed_calls_revert_with_what_is_wrong() {
         let (host, ctor) = constructed();
-        check_malformed_calls(&host, super::entry::livepeer_token_entry, &ctor, ILivepeerToken::balanceOfCall::SELECTOR);
+        check_malformed_calls(&host, entry, &ctor, ILivepeerToken::balanceOfCall::SELECTOR);
     }
 
     #[test]
     fn arbitrary_calldata_is_served_or_reverted_with_a_message() {
         let (host, _) = constructed();
-        static SENDERS: [Address; 3] = [Address::repeat_byte(0x0e), Address::repeat_byte(0x01), Address::ZERO];
-        check_arbitrary_calldata(&host, super::entry::livepeer_token_entry, ILivepeerToken::ILivepeerTokenCalls::SELECTORS, &SENDERS, 400);
+        check_arbitrary_calldata(&host, entry, ILivepeerToken::ILivepeerTokenCalls::SELECTORS, &ENTRY_SENDERS, 400);
     }
 }
