@@ -47,15 +47,16 @@ where
     S: Router<S> + StorageType + TopLevelStorage + BorrowMut<<S as Router<S>>::Storage> + ValueDenier,
 {
     let selector: Option<[u8; 4]> = input.get(..4).and_then(|s| s.try_into().ok());
-    let paid = !vm.msg_value().is_zero();
     let host = vm.clone();
     match router_entrypoint::<S, S>(input, vm) {
-        Err(data) if data.is_empty() => Err(err(reason(selector, paid, known, &host))),
+        Err(data) if data.is_empty() => Err(err(reason(selector, known, &host))),
         done => done,
     }
 }
 
-fn reason(selector: Option<[u8; 4]>, paid: bool, known: fn([u8; 4]) -> bool, host: &VM) -> &'static str {
+/// Only failed calls pay for this: the value is read here, not on every call.
+fn reason(selector: Option<[u8; 4]>, known: fn([u8; 4]) -> bool, host: &VM) -> &'static str {
+    let paid = !host.msg_value().is_zero();
     match selector {
         Some(CONSTRUCTOR_SELECTOR) => {
             let constructed = host.storage_load_bytes32(CONSTRUCTOR_EXECUTED_SLOT) != B256::ZERO;
