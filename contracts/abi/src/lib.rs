@@ -28,6 +28,7 @@ pub mod arbitrum;
 pub mod bonding_manager;
 pub mod bonding_votes;
 pub mod controller;
+pub mod governor;
 pub mod manager;
 pub mod minter;
 pub mod rounds_manager;
@@ -65,4 +66,5 @@ pub const INTERFACES: &[InterfaceAbi] = &[
     bonding_manager::ABI,
     bonding_manager::VOTES_HOOKS_ABI,
     bonding_votes::ABI,
+    governor::ABI,
 ];
