@@ -31,10 +31,12 @@ pub mod controller;
 pub mod governor;
 pub mod manager;
 pub mod minter;
+pub mod poll;
 pub mod rounds_manager;
 pub mod service_registry;
 pub mod ticket_broker;
 pub mod token;
+pub mod treasury;
 
 /// One contract's ABI as plain tables: what tests and tooling iterate over.
 ///
@@ -67,4 +69,8 @@ pub const INTERFACES: &[InterfaceAbi] = &[
     bonding_manager::VOTES_HOOKS_ABI,
     bonding_votes::ABI,
     governor::ABI,
+    poll::CREATOR_ABI,
+    poll::POLL_ABI,
+    manager::PROXY_ABI,
+    treasury::ABI,
 ];
