@@ -4,6 +4,9 @@
 //! `GovernorCountingOverridable` (delegator override) and the Manager members.
 //! The clock is the Livepeer round (BondingVotes' ERC-6372 clock).
 
+// `ProposalCreated` has OZ's nine fields, and sol! gives each event a constructor.
+#![allow(clippy::too_many_arguments)]
+
 alloy_sol_types::sol! {
     /// LivepeerGovernor as deployed behind a ManagerProxy. Failures are OZ 4.9's revert
     /// strings, plus the counting module's custom errors.
