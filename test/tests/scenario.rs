@@ -1,15 +1,21 @@
 //! The protocol's multi-round life on real WASM with real cross-contract calls: bonding,
-//! round initialization, reward, delegator claims, unbonding and withdrawal (issue 2's core
-//! scenario, shaped after spec Appendix C).
+//! round initialization, reward, fees credited through updateTranscoderWithFees, delegator
+//! claims, unbonding and withdrawal (issue 2's core scenario, shaped after spec Appendix C).
 
 use alloy::{
-    primitives::{utils::parse_ether, Address, U256},
+    primitives::{utils::parse_ether, Address, Bytes, U256},
+    providers::Provider,
+    signers::SignerSync,
     sol_types::SolEvent,
 };
 use lpx_abi::{
-    bonding_manager::IBondingManager, minter::IMinter, rounds_manager::IRoundsManager, token::ILivepeerToken,
+    bonding_manager::IBondingManager,
+    minter::IMinter,
+    rounds_manager::IRoundsManager,
+    ticket_broker::{encode_aux_data, eth_signed_message_hash, recipient_rand_hash, ticket_hash, ITicketBroker, Ticket},
+    token::ILivepeerToken,
 };
-use lpx_e2e::Protocol;
+use lpx_e2e::{anvil_signers, Protocol};
 
 fn lpt(n: &str) -> U256 {
     parse_ether(n).unwrap()
@@ -21,6 +27,10 @@ async fn approve_and_bond(p: &Protocol, who: Address, amount: U256, to: Address)
     p.send(who, "BondingManager", IBondingManager::bondCall { _amount: amount, _to: to }).await;
 }
 
+async fn eth(p: &Protocol, who: Address) -> U256 {
+    p.provider.get_balance(who).await.expect("balance")
+}
+
 async fn lpt_balance(p: &Protocol, who: Address) -> U256 {
     p.view("LivepeerToken", ILivepeerToken::balanceOfCall { account: who }).await
 }
@@ -28,6 +38,44 @@ async fn lpt_balance(p: &Protocol, who: Address) -> U256 {
 async fn pending_stake(p: &Protocol, who: Address) -> U256 {
     let round = p.view("RoundsManager", IRoundsManager::currentRoundCall {}).await;
     p.view("BondingManager", IBondingManager::pendingStakeCall { _delegator: who, _endRound: round }).await
+}
+
+async fn pending_fees(p: &Protocol, who: Address) -> U256 {
+    let round = p.view("RoundsManager", IRoundsManager::currentRoundCall {}).await;
+    p.view("BondingManager", IBondingManager::pendingFeesCall { _delegator: who, _endRound: round }).await
+}
+
+/// The broadcaster `b` (an anvil account) pays the orchestrator `t` one ticket of `face`
+/// that wins with certainty (winProb 2^256 − 1); the orchestrator redeems it, and the
+/// TicketBroker credits the fees through BondingManager.updateTranscoderWithFees.
+async fn pay_one_winning_ticket(p: &Protocol, b: usize, t: Address, face: U256) {
+    let signer = anvil_signers().swap_remove(b);
+    let round = p.view("RoundsManager", IRoundsManager::lastInitializedRoundCall {}).await;
+    let hash = p.view("RoundsManager", IRoundsManager::blockHashForRoundCall { _round: round }).await;
+    let rand = U256::from(0x5eed_u64);
+    let ticket = Ticket {
+        recipient: t,
+        sender: signer.address(),
+        faceValue: face,
+        winProb: U256::MAX,
+        senderNonce: U256::from(1),
+        recipientRandHash: recipient_rand_hash(rand),
+        auxData: encode_aux_data(round, hash),
+    };
+    let sig = signer.sign_hash_sync(&eth_signed_message_hash(&ticket_hash(&ticket))).expect("sign");
+    let call = ITicketBroker::redeemWinningTicketCall {
+        _ticket: ticket,
+        _sig: Bytes::copy_from_slice(&sig.as_bytes()),
+        _recipientRand: rand,
+    };
+    let receipt = p.send(t, "TicketBroker", call).await;
+    let redeemed = receipt
+        .inner
+        .logs()
+        .iter()
+        .find_map(|l| ITicketBroker::WinningTicketRedeemed::decode_log_data(l.data()).ok())
+        .expect("WinningTicketRedeemed event");
+    assert_eq!((redeemed.sender, redeemed.recipient, redeemed.faceValue), (signer.address(), t, face));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -58,8 +106,12 @@ async fn bond_reward_claim_unbond_withdraw_across_rounds() {
     assert_eq!(cut_rate, U256::from(10u64).pow(U256::from(26u64)), "devnet.toml keeps mainnet's 10% cut");
     let mut minted = U256::ZERO;
     let mut cut = U256::ZERO;
+    // The delegator's stake as the last round began: the fees of that round are shared by
+    // stake at the round's start (the pool's totalStake), before its reward.
+    let mut stake_d_at_round_start = U256::ZERO;
     for _ in 0..3 {
         p.next_round().await;
+        stake_d_at_round_start = pending_stake(&p, d).await;
         let mintable = p.view("Minter", IMinter::currentMintableTokensCall {}).await;
         assert!(mintable > U256::ZERO, "inflation mints something each round");
         let receipt = p.send(t, "BondingManager", IBondingManager::rewardCall {}).await;
@@ -97,11 +149,41 @@ async fn bond_reward_claim_unbond_withdraw_across_rounds() {
     let minter_lpt = lpt_balance(&p, p.address("Minter")).await;
     assert!(minter_lpt >= total, "the Minter holds every bonded LPT");
 
+    // A broadcaster funds a deposit and pays the orchestrator one winning ticket: the fees
+    // are credited through updateTranscoderWithFees and split by the 25% fee share, pro rata
+    // to stake among the delegators (the orchestrator is one of them).
+    let b = 3;
+    let face = parse_ether("0.4").unwrap();
+    p.try_send(p.accounts[b], "TicketBroker", ITicketBroker::fundDepositCall {}, face).await.expect("fundDeposit");
+    let (fees_t0, fees_d0) = (pending_fees(&p, t).await, pending_fees(&p, d).await);
+    assert_eq!((fees_t0, fees_d0), (U256::ZERO, U256::ZERO));
+    pay_one_winning_ticket(&p, b, t, face).await;
+    let (fees_t, fees_d) = (pending_fees(&p, t).await, pending_fees(&p, d).await);
+    let delegators_part = face * U256::from(250_000) / U256::from(1_000_000);
+    let round = p.view("RoundsManager", IRoundsManager::currentRoundCall {}).await;
+    let pool = p
+        .view("BondingManager", IBondingManager::getTranscoderEarningsPoolForRoundCall { _transcoder: t, _round: round })
+        .await;
+    let d_expected = delegators_part * stake_d_at_round_start / pool.totalStake;
+    assert!(fees_d <= d_expected && d_expected - fees_d < U256::from(10), "delegator's fees {fees_d}, expected {d_expected}");
+    assert!(fees_t + fees_d <= face && face - (fees_t + fees_d) < U256::from(10), "{fees_t} + {fees_d} of {face}");
+    let info = p.view("TicketBroker", ITicketBroker::getSenderInfoCall { _sender: p.accounts[b] }).await;
+    assert_eq!(info.sender.deposit, U256::ZERO, "the ticket's face value came out of the deposit");
+
     // The delegator claims, then unbonds part of its stake.
     let round = p.view("RoundsManager", IRoundsManager::currentRoundCall {}).await;
     p.send(d, "BondingManager", IBondingManager::claimEarningsCall { _endRound: round }).await;
-    let bonded = p.view("BondingManager", IBondingManager::getDelegatorCall { _delegator: d }).await.bondedAmount;
-    assert_eq!(bonded, stake_d);
+    let delegator = p.view("BondingManager", IBondingManager::getDelegatorCall { _delegator: d }).await;
+    assert_eq!((delegator.bondedAmount, delegator.fees), (stake_d, fees_d));
+
+    // Its fees are paid out in ETH from the Minter, which holds all of the protocol's ETH.
+    let (eth_d, eth_minter) = (eth(&p, d).await, eth(&p, p.address("Minter")).await);
+    let receipt = p.send(d, "BondingManager", IBondingManager::withdrawFeesCall { _recipient: d, _amount: fees_d }).await;
+    let gas = U256::from(receipt.gas_used) * U256::from(receipt.effective_gas_price);
+    assert_eq!(eth(&p, d).await, eth_d + fees_d - gas);
+    assert_eq!(eth(&p, p.address("Minter")).await, eth_minter - fees_d);
+    let left = p.view("BondingManager", IBondingManager::getDelegatorCall { _delegator: d }).await.fees;
+    assert_eq!(left, U256::ZERO);
     let part = lpt("458");
     let receipt = p.send(d, "BondingManager", IBondingManager::unbondCall { _amount: part }).await;
     let unbond = receipt
