@@ -13,6 +13,10 @@ interface IController {
 
     function transferOwnership(address new_owner) external;
 
+    function guardian() external view returns (address);
+
+    function setGuardian(address guardian) external;
+
     function pause() external;
 
     function unpause() external;

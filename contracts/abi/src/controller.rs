@@ -11,8 +11,12 @@ alloy_sol_types::sol! {
         function paused() external view returns (bool);
         /// Hands ownership to `newOwner` (onlyOwner, non-zero).
         function transferOwnership(address newOwner) external;
-        /// Pauses the protocol (onlyOwner, when not paused).
+        /// Pauses the protocol (the owner or the guardian, when not paused).
         function pause() external;
+        /// The account that may pause besides the owner (lpx addition; zero if none).
+        function guardian() external view returns (address);
+        /// Names the guardian, or removes it with the zero address (onlyOwner; lpx addition).
+        function setGuardian(address _guardian) external;
         /// Unpauses the protocol (onlyOwner, when paused).
         function unpause() external;
         /// Registers `_contractAddress` under `_id` with its source commit (onlyOwner).
@@ -28,6 +32,8 @@ alloy_sol_types::sol! {
         event SetContractInfo(bytes32 id, address contractAddress, bytes20 gitCommitHash);
         /// Ownership moved.
         event OwnershipTransferred(address indexed previousOwner, address indexed newOwner);
+        /// The guardian changed (lpx addition).
+        event GuardianSet(address indexed previousGuardian, address indexed newGuardian);
         /// The protocol was paused.
         event Pause();
         /// The protocol was unpaused.

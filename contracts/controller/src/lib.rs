@@ -2,7 +2,9 @@
 //! pause switch and the owner (Livepeer `Controller.sol`, spec §2.1).
 //!
 //! Storage matches Livepeer's layout: slot 0 holds `owner` (bytes 0..19) and `paused`
-//! (byte 20); slot 1 is the registry mapping, two slots per entry.
+//! (byte 20); slot 1 is the registry mapping, two slots per entry. Slot 2, new here, holds
+//! the guardian: an account that may pause the protocol and do nothing else, so an
+//! emergency need not wait for a governance vote while the owner is the Treasury.
 //! Deviation: Livepeer's `onlyOwner`/pause checks are bare `require`s (empty revert data);
 //! here they carry messages (see docs/contracts/controller.md).
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
@@ -26,6 +28,8 @@ use stylus_sdk::storage::{StorageAddress, StorageBool, StorageFixedBytes, Storag
 pub const ERR_NOT_OWNER: &str = "caller is not the owner";
 /// Reverted by `transferOwnership(0)`.
 pub const ERR_ZERO_OWNER: &str = "new owner is the zero address";
+/// Reverted when neither the owner nor the guardian calls `pause`.
+pub const ERR_NOT_OWNER_OR_GUARDIAN: &str = "caller is not the owner or the guardian";
 /// Reverted by `updateController` when nothing with code is registered under the id.
 pub const ERR_NOT_A_CONTRACT: &str = "registered address is not a contract";
 
@@ -47,6 +51,8 @@ pub struct Controller {
     paused: StorageBool,
     /// id → contract.
     registry: StorageMap<B256, ContractInfo>,
+    /// May pause, nothing else; zero when there is none.
+    guardian: StorageAddress,
 }
 
 // SAFETY: `Controller` is the contract's whole storage, laid out from slot 0, which is what
@@ -107,9 +113,24 @@ impl Controller {
         Ok(())
     }
 
-    /// Pauses the protocol (onlyOwner, when not paused).
-    pub fn pause(&mut self) -> Result<(), Revert> {
+    /// The account that may pause besides the owner (zero if none).
+    pub fn guardian(&self) -> Address {
+        self.guardian.get()
+    }
+
+    /// Names the guardian (onlyOwner); the zero address removes it.
+    pub fn set_guardian(&mut self, guardian: Address) -> Result<(), Revert> {
         self.only_owner()?;
+        let previous_guardian = self.guardian.get();
+        self.guardian.set(guardian);
+        self.vm().log(IController::GuardianSet { previousGuardian: previous_guardian, newGuardian: guardian });
+        Ok(())
+    }
+
+    /// Pauses the protocol (the owner or the guardian, when not paused).
+    pub fn pause(&mut self) -> Result<(), Revert> {
+        let sender = self.vm().msg_sender();
+        require(sender == self.owner.get() || sender == self.guardian.get() && sender != Address::ZERO, ERR_NOT_OWNER_OR_GUARDIAN)?;
         require(!self.paused.get(), ERR_PAUSED)?;
         self.paused.set(true);
         self.vm().log(IController::Pause {});
@@ -232,7 +253,9 @@ mod tests {
         host.vm().set_sender(OTHER);
         let denied = Err(err(ERR_NOT_OWNER));
         assert_eq!(c.set_contract_info(ids::MINTER, MINTER, Default::default()), denied);
-        assert_eq!(c.pause(), denied);
+        assert_eq!(c.set_guardian(OTHER), denied);
+        c.unpause_as(&host, OWNER);
+        assert_eq!(c.pause(), Err(err(ERR_NOT_OWNER_OR_GUARDIAN)));
         assert_eq!(c.unpause(), denied);
         assert_eq!(c.transfer_ownership(OTHER), denied);
         assert_eq!(c.update_controller(ids::MINTER, OTHER), denied);
@@ -259,7 +282,48 @@ mod tests {
         assert_eq!(c.owner(), OTHER);
         let log = &host.logs()[0];
         assert_eq!(log.0, [IController::OwnershipTransferred::SIGNATURE_HASH, OWNER.into_word(), OTHER.into_word()]);
-        assert_eq!(c.pause(), Err(err(ERR_NOT_OWNER)));
+        assert_eq!(c.set_guardian(OTHER), Err(err(ERR_NOT_OWNER)));
+    }
+
+    #[test]
+    fn the_guardian_may_pause_and_nothing_else() {
+        const GUARDIAN: Address = address!("00000000000000000000000000000000000000a9");
+        let (host, mut c) = setup();
+        assert_eq!(c.guardian(), Address::ZERO);
+        c.set_guardian(GUARDIAN).unwrap();
+        assert_eq!(c.guardian(), GUARDIAN);
+        let log = &host.logs()[0];
+        assert_eq!(log.0, [IController::GuardianSet::SIGNATURE_HASH, Address::ZERO.into_word(), GUARDIAN.into_word()]);
+        // Slot 2, after Livepeer's two.
+        assert_eq!(host.vm().get_storage(U256::from(2)), GUARDIAN.into_word());
+        c.unpause().unwrap();
+
+        host.vm().set_sender(GUARDIAN);
+        c.pause().unwrap();
+        assert!(c.paused());
+        assert_eq!(c.unpause(), Err(err(ERR_NOT_OWNER)));
+        assert_eq!(c.set_contract_info(ids::MINTER, MINTER, Default::default()), Err(err(ERR_NOT_OWNER)));
+        assert_eq!(c.set_guardian(OTHER), Err(err(ERR_NOT_OWNER)));
+        assert_eq!(c.transfer_ownership(GUARDIAN), Err(err(ERR_NOT_OWNER)));
+
+        // Removed, it can no longer pause; nor can anyone while no guardian is set.
+        host.vm().set_sender(OWNER);
+        c.unpause().unwrap();
+        c.set_guardian(Address::ZERO).unwrap();
+        for who in [GUARDIAN, Address::ZERO] {
+            host.vm().set_sender(who);
+            assert_eq!(c.pause(), Err(err(ERR_NOT_OWNER_OR_GUARDIAN)));
+        }
+    }
+
+    impl Controller {
+        /// Unpauses as `owner`, then restores the sender (test helper).
+        fn unpause_as(&mut self, host: &TestHost, owner: Address) {
+            let sender = self.vm().msg_sender();
+            host.vm().set_sender(owner);
+            self.unpause().unwrap();
+            host.vm().set_sender(sender);
+        }
     }
 
     #[test]
