@@ -9,6 +9,7 @@ use lpx_abi::{
     bonding_manager::IBondingManager,
     controller::IController,
     minter::IMinter,
+    poll::IPollCreator,
     rounds_manager::IRoundsManager,
     ticket_broker::ITicketBroker,
     token::ILivepeerToken,
@@ -48,6 +49,10 @@ impl Artifact {
                     "service-registry" => "ServiceRegistry",
                     "bonding-votes" => "BondingVotes",
                     "governor" => "LivepeerGovernor",
+                    "poll-creator" => "PollCreator",
+                    "poll" => "Poll",
+                    "treasury" => "Treasury",
+                    "manager-proxy" => "ManagerProxy",
                     other => return Err(DeployError::Config(format!("contracts/{other} has no place in the deployment plan"))),
                 };
                 Ok(Artifact { name: name.into(), wasm_bytes: c.wasm.len(), code: c.code.into() })
@@ -79,6 +84,10 @@ const PROGRAMS: [&str; 9] = [
     "ServiceRegistry",
     "BondingVotes",
 ];
+
+/// Programs without a Stylus constructor: the BondingManager's extension, and the Poll
+/// program, whose storage only its clones use (see `lpx-poll`).
+const WITHOUT_CONSTRUCTOR: [&str; 2] = ["BondingManagerExtension", "Poll"];
 
 struct Run<'a> {
     chain: &'a Chain,
@@ -141,6 +150,7 @@ pub async fn deploy(
     run.token_roles().await?;
     run.genesis().await?;
     run.parameters().await?;
+    run.polls(artifacts, controller).await?;
     if config.unpause && chain.view(controller, IController::pausedCall {}).await? {
         chain.send(controller, IController::unpauseCall {}, U256::ZERO).await?;
         run.actions.push("unpaused the Controller".into());
@@ -183,8 +193,7 @@ impl Run<'_> {
                 lpx_contract_build::MAX_CODE_SIZE
             )));
         }
-        // A program without constructor arguments here has no constructor at all.
-        let init_data = if art.name == "BondingManagerExtension" {
+        let init_data = if WITHOUT_CONSTRUCTOR.contains(&art.name.as_str()) {
             Vec::new()
         } else {
             let mut data = CONSTRUCTOR_SELECTOR.to_vec();
@@ -231,6 +240,31 @@ impl Run<'_> {
             .send(ARB_WASM, IArbWasm::activateProgramCall { program: at }, self.config.max_activation_fee)
             .await?;
         self.actions.push(format!("re-activated {name}"));
+        Ok(())
+    }
+
+    /// The signalling polls: the Poll program, then a PollCreator pointing at it with the
+    /// network file's poll period. Neither is registered in the Controller (Livepeer does not
+    /// register its PollCreator). The Poll program is activated by its deployment like any
+    /// program; each poll is an EVM minimal proxy delegating to it, and Nitro activates per
+    /// code hash, so polls need no activation of their own. A previous PollCreator is kept
+    /// only while it still points at this Poll program with this period.
+    async fn polls(&mut self, artifacts: &[Artifact], controller: Address) -> Result<(), DeployError> {
+        let poll = self.program(artifact(artifacts, "Poll")?, Vec::new()).await?;
+        let period = U256::from(self.config.polls.period);
+        if let Some(prev) = self.previous.contracts.get("PollCreator").map(|r| r.address) {
+            let current = async {
+                let imp = self.chain.view(prev, IPollCreator::pollImplementationCall {}).await?;
+                let p = self.chain.view(prev, IPollCreator::POLL_PERIODCall {}).await?;
+                let c = self.chain.view(prev, IPollCreator::controllerCall {}).await?;
+                Ok::<_, DeployError>(imp == poll && p == period && c == controller)
+            };
+            if !current.await.unwrap_or(false) {
+                self.previous.contracts.remove("PollCreator");
+            }
+        }
+        let args = (controller, poll, period).abi_encode_params();
+        self.program(artifact(artifacts, "PollCreator")?, args).await?;
         Ok(())
     }
 
