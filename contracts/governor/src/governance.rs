@@ -239,6 +239,7 @@ impl LivepeerGovernor {
             let key = U256::from(begin);
             let front = self.call_data.get(key);
             self.call_data.delete(key);
+            // begin < end, so begin + 1 cannot overflow.
             self.call_begin.set(begin + alloy_primitives::aliases::U128::from(1));
             if front == msg_hash {
                 return Ok(());
