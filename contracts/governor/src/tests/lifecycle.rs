@@ -438,3 +438,31 @@ fn set_controller_and_bump_token() {
     env.ok(ALICE, &G::bumpGovernorVotesTokenAddressCall {}.abi_encode());
     assert_eq!(env.view(&G::tokenCall {}), ALICE);
 }
+
+#[test]
+fn safecast_and_checkpoint_order_reverts() {
+    // A voting delay that pushes the snapshot past uint64.
+    let env = Env::uninitialized();
+    let init = G::initializeCall {
+        initialVotingDelay: U256::from(u64::MAX),
+        initialVotingPeriod: U256::from(1),
+        initialProposalThreshold: U256::ZERO,
+        initialQuorum: U256::ZERO,
+        quota: U256::ZERO,
+    };
+    env.ok(ALICE, &init.abi_encode());
+    let p = Proposal::call(GOV, set_delay(5), "far");
+    assert_eq!(env.fails(ALICE, &p.propose_call()), "SafeCast: value doesn't fit in 64 bits");
+    // A quorum checkpoint at a round beyond uint32.
+    let env = Env::uninitialized();
+    env.set_round(1 << 32);
+    assert_eq!(env.fails(ALICE, &init.abi_encode()), "SafeCast: value doesn't fit in 32 bits");
+    // A checkpoint older than the last one.
+    let env = Env::new();
+    env.set_round(5);
+    let update = G::updateQuorumNumeratorCall { newQuorumNumerator: U256::from(1) }.abi_encode();
+    assert_eq!(revert_message(&as_executing_proposal(&env, &update).unwrap_err()), "Checkpoint: decreasing keys");
+    // A clock reply that is not a uint48.
+    env.set_round(1 << 48);
+    assert_eq!(env.fails(ALICE, &G::clockCall {}.abi_encode()), "invalid call response");
+}
