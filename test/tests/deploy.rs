@@ -3,10 +3,11 @@
 
 use alloy::primitives::{keccak256, U256};
 use lpx_abi::{
-    bonding_manager::IBondingManager, controller::IController, rounds_manager::IRoundsManager,
-    ticket_broker::ITicketBroker, token::ILivepeerToken,
+    bonding_manager::IBondingManager, controller::IController, governor::ILivepeerGovernor,
+    manager::IManagerProxy, rounds_manager::IRoundsManager, ticket_broker::ITicketBroker,
+    token::ILivepeerToken, treasury::ITreasury,
 };
-use lpx_deployer::{Chain, NetworkConfig};
+use lpx_deployer::{Chain, NetworkConfig, PROXIED};
 use lpx_e2e::{artifacts, bare_devnet, repo_root, Protocol};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -15,7 +16,12 @@ async fn deploys_registers_configures_and_is_idempotent() {
     let config = NetworkConfig::load(&repo_root().join("deployments/devnet.toml")).unwrap();
 
     // Every contract is registered under Livepeer's id; TicketBroker also as JobsManager.
-    for name in ["Controller", "LivepeerToken", "Minter", "RoundsManager", "BondingManager", "TicketBroker", "ServiceRegistry"] {
+    let targets = PROXIED.map(|n| format!("{n}Target"));
+    let names = ["Controller", "LivepeerToken", "Minter", "BondingManagerExtension", "Treasury"]
+        .into_iter()
+        .chain(PROXIED)
+        .chain(targets.iter().map(String::as_str));
+    for name in names {
         let id = keccak256(name.as_bytes());
         let at = p.view("Controller", IController::getContractCall { _id: id }).await;
         assert_eq!(at, p.address(name), "{name} registry entry");
@@ -24,11 +30,35 @@ async fn deploys_registers_configures_and_is_idempotent() {
     }
     let jobs = p.view("Controller", IController::getContractCall { _id: keccak256("JobsManager") }).await;
     assert_eq!(jobs, p.address("TicketBroker"));
-    let treasury = p.view("Controller", IController::getContractCall { _id: keccak256("Treasury") }).await;
-    assert_eq!(Some(treasury), config.treasury);
 
-    // The controller is owned by the deployer and unpaused; parameters match devnet.toml.
-    assert_eq!(p.view("Controller", IController::ownerCall {}).await, p.accounts[0]);
+    // Each upgradeable manager is a ManagerProxy in front of its registered target.
+    for name in PROXIED {
+        let proxy = p.address(name);
+        let (controller, id) = (IManagerProxy::controllerCall {}, IManagerProxy::targetContractIdCall {});
+        assert_eq!(p.view(name, controller).await, p.address("Controller"), "{name}'s proxy controller");
+        assert_eq!(p.view(name, id).await, keccak256(format!("{name}Target")), "{name}'s proxy target id");
+        assert_ne!(proxy, p.address(&format!("{name}Target")));
+        assert_eq!(p.book.contracts[name].code_hash, p.book.contracts["BondingManager"].code_hash, "one proxy program");
+    }
+
+    // Governance: the Governor is initialized with devnet.toml's settings, the Treasury's only
+    // proposer and executor is the Governor, and the Treasury owns the unpaused Controller.
+    let g = &config.governance;
+    assert_eq!(p.view("LivepeerGovernor", ILivepeerGovernor::votingDelayCall {}).await, U256::from(g.voting_delay));
+    assert_eq!(p.view("LivepeerGovernor", ILivepeerGovernor::votingPeriodCall {}).await, U256::from(g.voting_period));
+    assert_eq!(p.view("LivepeerGovernor", ILivepeerGovernor::proposalThresholdCall {}).await, g.proposal_threshold);
+    assert_eq!(p.view("LivepeerGovernor", ILivepeerGovernor::quorumNumerator_0Call {}).await, U256::from(g.quorum));
+    assert_eq!(p.view("LivepeerGovernor", ILivepeerGovernor::timelockCall {}).await, p.address("Treasury"));
+    for (role, who, has) in [
+        (p.view("Treasury", ITreasury::PROPOSER_ROLECall {}).await, p.address("LivepeerGovernor"), true),
+        (p.view("Treasury", ITreasury::EXECUTOR_ROLECall {}).await, p.address("LivepeerGovernor"), true),
+        (p.view("Treasury", ITreasury::PROPOSER_ROLECall {}).await, p.accounts[0], false),
+        (p.view("Treasury", ITreasury::TIMELOCK_ADMIN_ROLECall {}).await, p.accounts[0], false),
+        (p.view("Treasury", ITreasury::TIMELOCK_ADMIN_ROLECall {}).await, p.address("Treasury"), true),
+    ] {
+        assert_eq!(p.view("Treasury", ITreasury::hasRoleCall { role, account: who }).await, has, "{role} of {who}");
+    }
+    assert_eq!(p.view("Controller", IController::ownerCall {}).await, p.address("Treasury"));
     assert!(!p.view("Controller", IController::pausedCall {}).await);
     assert_eq!(p.view("RoundsManager", IRoundsManager::roundLengthCall {}).await, U256::from(config.rounds.round_length));
     assert_eq!(p.view("BondingManager", IBondingManager::unbondingPeriodCall {}).await, config.bonding.unbonding_period);
@@ -70,12 +100,17 @@ async fn refuses_a_network_file_for_another_chain() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn refuses_a_treasury_cut_with_nowhere_to_send_it() {
-    let (_devnet, provider, accounts) = bare_devnet().await;
+async fn after_the_hand_over_owner_changes_are_left_to_a_proposal() {
+    let p = Protocol::deploy().await;
     let mut config = NetworkConfig::load(&repo_root().join("deployments/devnet.toml")).unwrap();
-    config.treasury = None;
-    let chain = Chain::new(provider, accounts[0]);
-    let err = lpx_deployer::deploy(&chain, &config, artifacts(), None).await.unwrap_err();
-    assert!(err.to_string().contains("no `treasury` address is set"), "{err}");
-    assert_eq!(chain.transactions_sent(), 0);
+    config.bonding.unbonding_period += 5;
+    config.governance.guardian = Some(p.accounts[8]);
+    let chain = Chain::new(p.provider.clone(), p.accounts[0]);
+    let err = lpx_deployer::deploy(&chain, &config, artifacts(), Some(p.book.clone())).await.unwrap_err().to_string();
+    assert!(err.contains("need a governance proposal"), "{err}");
+    assert!(err.contains("set unbondingPeriod to 7"), "{err}");
+    assert!(err.contains(&format!("set the guardian to {}", p.accounts[8])), "{err}");
+    assert_eq!(chain.transactions_sent(), 0, "nothing is sent when the Treasury owns the Controller");
+    let period = p.view("BondingManager", IBondingManager::unbondingPeriodCall {}).await;
+    assert_eq!(period, 2);
 }

@@ -26,11 +26,9 @@ pub struct NetworkConfig {
     /// refunds what it does not use.
     #[serde(default = "default_activation_fee", deserialize_with = "de_ether")]
     pub max_activation_fee: U256,
-    /// Receiver of the treasury reward cut, registered as `Treasury` in the Controller.
-    /// Governance's Treasury (a timelock) takes this place once deployed; until then it is an
-    /// account the operator controls. Required while the cut rate is not zero.
+    /// Governance: the Governor's settings, the Treasury's delay, who owns the Controller.
     #[serde(default)]
-    pub treasury: Option<Address>,
+    pub governance: GovernanceParams,
     /// RoundsManager parameters.
     #[serde(default)]
     pub rounds: RoundsParams,
@@ -43,6 +41,9 @@ pub struct NetworkConfig {
     /// TicketBroker parameters.
     #[serde(default)]
     pub ticket_broker: TicketBrokerParams,
+    /// PollCreator parameters.
+    #[serde(default)]
+    pub polls: PollParams,
     /// LPT minted once, when the token's supply is zero (development networks).
     #[serde(default)]
     pub genesis: Vec<GenesisAllocation>,
@@ -127,6 +128,69 @@ impl Default for TicketBrokerParams {
     }
 }
 
+/// Who owns the Controller once the deployment is done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Owner {
+    /// The Treasury timelock: every owner action needs a passed proposal.
+    Treasury,
+    /// The deploying account (a development setting: parameters stay directly settable).
+    Deployer,
+}
+
+/// LivepeerGovernor and Treasury parameters (spec §10, §15.9 V65).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct GovernanceParams {
+    /// Who owns the Controller at the end of the run.
+    pub owner: Owner,
+    /// An account that may pause the protocol and nothing else.
+    pub guardian: Option<Address>,
+    /// Rounds between a proposal and its snapshot.
+    pub voting_delay: u64,
+    /// Rounds a proposal is open for votes.
+    pub voting_period: u64,
+    /// Votes (LPT) needed to propose.
+    #[serde(deserialize_with = "de_ether")]
+    pub proposal_threshold: U256,
+    /// Quorum as a share of the snapshot's total stake (PD6).
+    pub quorum: u64,
+    /// Share of for + against that must be for (PD6).
+    pub quota: u64,
+    /// Seconds between queueing and executing a proposal.
+    pub timelock_delay: u64,
+}
+
+impl Default for GovernanceParams {
+    fn default() -> Self {
+        Self {
+            owner: Owner::Treasury,
+            guardian: None,
+            voting_delay: 1,
+            voting_period: 10,
+            proposal_threshold: U256::from(100u64) * U256::from(10u64).pow(U256::from(18u64)),
+            quorum: 333_300,
+            quota: 500_000,
+            timelock_delay: 0,
+        }
+    }
+}
+
+/// PollCreator parameters.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case", default)]
+pub struct PollParams {
+    /// Blocks a signalling poll stays open. Livepeer's is 57,600 (10 rounds of 5,760 L1
+    /// blocks, never updated for 6,377-block rounds).
+    pub period: u64,
+}
+
+impl Default for PollParams {
+    fn default() -> Self {
+        Self { period: 57_600 }
+    }
+}
+
 /// LPT minted to one account at genesis.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -197,6 +261,11 @@ mod tests {
         assert_eq!(c.bonding.treasury_reward_cut_rate, U256::from(10u64).pow(U256::from(26u64)));
         assert_eq!(c.minter.target_bonding_rate, 500_000_000);
         assert_eq!(c.ticket_broker.unlock_period, 2);
+        assert_eq!(c.polls.period, 57_600);
+        assert_eq!(c.governance.owner, Owner::Treasury);
+        assert_eq!((c.governance.voting_delay, c.governance.voting_period), (1, 10));
+        assert_eq!(c.governance.proposal_threshold, parse_ether("100").unwrap());
+        assert_eq!((c.governance.quorum, c.governance.quota, c.governance.timelock_delay), (333_300, 500_000, 0));
         assert!(c.unpause);
         assert!(c.genesis.is_empty());
     }

@@ -8,14 +8,17 @@ use lpx_abi::{
     arbitrum::{IArbWasm, IStylusDeployer, ARB_WASM, STYLUS_DEPLOYER},
     bonding_manager::IBondingManager,
     controller::IController,
+    governor::ILivepeerGovernor,
+    manager::IManagerProxy,
     minter::IMinter,
     poll::IPollCreator,
     rounds_manager::IRoundsManager,
     ticket_broker::ITicketBroker,
     token::ILivepeerToken,
+    treasury::ITreasury,
 };
 
-use crate::{AddressBook, Chain, ContractRecord, DeployError, NetworkConfig};
+use crate::{config::Owner, AddressBook, Chain, ContractRecord, DeployError, NetworkConfig};
 
 /// `keccak256("stylus_constructor()")[..4]`: the selector the SDK routes to `#[constructor]`.
 const CONSTRUCTOR_SELECTOR: [u8; 4] = [0x55, 0x85, 0x25, 0x8d];
@@ -70,20 +73,17 @@ pub struct Outcome {
     pub actions: Vec<String>,
 }
 
-/// Contracts in deployment order: the Controller first, since the others take its address.
-/// The BondingManager's extension program (the functions the main program forwards by
+/// Contracts deployed as they are, after the Controller (which the others take). The
+/// BondingManager's extension program (the functions the main program forwards by
 /// DELEGATECALL to stay under the size limit) has no constructor and no storage of its own.
-const PROGRAMS: [&str; 9] = [
-    "Controller",
-    "LivepeerToken",
-    "Minter",
-    "RoundsManager",
-    "BondingManager",
-    "BondingManagerExtension",
-    "TicketBroker",
-    "ServiceRegistry",
-    "BondingVotes",
-];
+const DIRECT: [&str; 3] = ["LivepeerToken", "Minter", "BondingManagerExtension"];
+
+/// Managers behind a ManagerProxy (Livepeer's upgrade pattern, spec §2.2): the book and the
+/// Controller name the proxy `<Name>` and the implementation `<Name>Target`; a governance
+/// proposal upgrades one by re-registering `<Name>Target`, and the state, which lives in
+/// the proxy, stays.
+pub const PROXIED: [&str; 6] =
+    ["RoundsManager", "BondingManager", "TicketBroker", "ServiceRegistry", "BondingVotes", "LivepeerGovernor"];
 
 /// Programs without a Stylus constructor: the BondingManager's extension, and the Poll
 /// program, whose storage only its clones use (see `lpx-poll`).
@@ -95,6 +95,10 @@ struct Run<'a> {
     previous: AddressBook,
     book: AddressBook,
     actions: Vec<String>,
+    /// Whether the Controller's owner is the deploying account; when it is the Treasury,
+    /// owner-only changes can only be proposed, and are listed in `needs_proposal`.
+    owner_is_me: bool,
+    needs_proposal: Vec<String>,
 }
 
 /// Deploys or updates the protocol so the chain matches `config`; see the crate docs.
@@ -112,13 +116,6 @@ pub async fn deploy(
             return Err(DeployError::WrongChain { expected, actual: chain_id });
         }
     }
-    // BondingManager.reward sends the cut to the registered Treasury; without one every
-    // reward would revert with "ERC20: transfer to the zero address".
-    if !config.bonding.treasury_reward_cut_rate.is_zero() && config.treasury.is_none() {
-        return Err(DeployError::Config(
-            "bonding.treasury-reward-cut-rate is not zero but no `treasury` address is set: every reward would revert".into(),
-        ));
-    }
     // A book for another chain (a reset devnet with another id) says nothing about this one.
     let previous = previous.filter(|b| b.chain_id == chain_id).unwrap_or_default();
     let mut run = Run {
@@ -127,11 +124,14 @@ pub async fn deploy(
         previous,
         book: AddressBook { network: config.network.clone(), chain_id, ..Default::default() },
         actions: Vec::new(),
+        owner_is_me: true,
+        needs_proposal: Vec::new(),
     };
 
     let controller = run.program(artifact(artifacts, "Controller")?, (chain.from(),).abi_encode_params()).await?;
-    for name in &PROGRAMS[1..] {
-        let args = match *name {
+    run.owner_is_me = chain.view(controller, IController::ownerCall {}).await? == chain.from();
+    for name in DIRECT {
+        let args = match name {
             "Minter" => (
                 controller,
                 U256::from(config.minter.inflation),
@@ -139,23 +139,44 @@ pub async fn deploy(
                 U256::from(config.minter.target_bonding_rate),
             )
                 .abi_encode_params(),
-            "BondingManagerExtension" => Vec::new(),
-            // The token's role admin, like the Controller's owner, is the deploying account.
+            // The token's role admin, like the Controller's first owner, is the deploying account.
             "LivepeerToken" => (chain.from(),).abi_encode_params(),
-            _ => (controller,).abi_encode_params(),
+            _ => Vec::new(),
         };
         run.program(artifact(artifacts, name)?, args).await?;
     }
+    for name in PROXIED {
+        let target = artifact(artifacts, name)?;
+        let init = constructor_call(&(controller,).abi_encode_params());
+        run.program_as(&format!("{name}Target"), target, init).await?;
+        run.proxy(name, artifact(artifacts, "ManagerProxy")?, controller).await?;
+    }
+    run.treasury(artifact(artifacts, "Treasury")?).await?;
     run.register(controller).await?;
     run.token_roles().await?;
     run.genesis().await?;
     run.parameters().await?;
+    run.governor().await?;
     run.polls(artifacts, controller).await?;
+    run.guardian(controller).await?;
     if config.unpause && chain.view(controller, IController::pausedCall {}).await? {
-        chain.send(controller, IController::unpauseCall {}, U256::ZERO).await?;
-        run.actions.push("unpaused the Controller".into());
+        run.owner_send(controller, IController::unpauseCall {}, "unpause the Controller").await?;
+    }
+    run.hand_over(controller).await?;
+    if !run.needs_proposal.is_empty() {
+        return Err(DeployError::Config(format!(
+            "the Controller is owned by the Treasury, so these changes need a governance proposal (lpx gov propose): {}",
+            run.needs_proposal.join("; ")
+        )));
     }
     Ok(Outcome { book: run.book, actions: run.actions })
+}
+
+/// Calldata running a program's Stylus constructor with ABI-encoded `args`.
+fn constructor_call(args: &[u8]) -> Vec<u8> {
+    let mut data = CONSTRUCTOR_SELECTOR.to_vec();
+    data.extend_from_slice(args);
+    data
 }
 
 fn artifact<'a>(artifacts: &'a [Artifact], name: &str) -> Result<&'a Artifact, DeployError> {
@@ -175,12 +196,20 @@ impl Run<'_> {
     /// Deploys `art` with constructor `args`, unless the previous book's program at its
     /// address still has the same code.
     async fn program(&mut self, art: &Artifact, args: Vec<u8>) -> Result<Address, DeployError> {
+        let init = if WITHOUT_CONSTRUCTOR.contains(&art.name.as_str()) { Vec::new() } else { constructor_call(&args) };
+        self.program_as(&art.name.clone(), art, init).await
+    }
+
+    /// Deploys `art` under the book name `name`, calling it with `init_data` in the deploying
+    /// transaction (its constructor, or an initializer), unless the previous book's program
+    /// named `name` still has the same code.
+    async fn program_as(&mut self, name: &str, art: &Artifact, init_data: Vec<u8>) -> Result<Address, DeployError> {
         let code_hash = keccak256(&art.code);
-        if let Some(prev) = self.previous.contracts.get(&art.name).cloned() {
+        if let Some(prev) = self.previous.contracts.get(name).cloned() {
             if prev.code_hash == code_hash && self.chain.code_hash(prev.address).await? == Some(code_hash) {
-                self.ensure_active(&art.name, prev.address, code_hash).await?;
+                self.ensure_active(name, prev.address, code_hash).await?;
                 let address = prev.address;
-                self.book.contracts.insert(art.name.clone(), prev);
+                self.book.contracts.insert(name.to_string(), prev);
                 return Ok(address);
             }
         }
@@ -193,13 +222,6 @@ impl Run<'_> {
                 lpx_contract_build::MAX_CODE_SIZE
             )));
         }
-        let init_data = if WITHOUT_CONSTRUCTOR.contains(&art.name.as_str()) {
-            Vec::new()
-        } else {
-            let mut data = CONSTRUCTOR_SELECTOR.to_vec();
-            data.extend_from_slice(&args);
-            data
-        };
         let call = IStylusDeployer::deployCall {
             bytecode: lpx_contract_build::create_init_code(&art.code).into(),
             initData: init_data.into(),
@@ -214,11 +236,11 @@ impl Run<'_> {
             .find_map(|log| IStylusDeployer::ContractDeployed::decode_log_data(log.data()).ok())
             .map(|ev| ev.deployedContract)
             .ok_or_else(|| {
-                DeployError::Chain(format!("deploying {}: no ContractDeployed event in the receipt", art.name))
+                DeployError::Chain(format!("deploying {name}: no ContractDeployed event in the receipt"))
             })?;
-        self.actions.push(format!("deployed {} at {address}", art.name));
+        self.actions.push(format!("deployed {name} at {address}"));
         self.book.contracts.insert(
-            art.name.clone(),
+            name.to_string(),
             ContractRecord {
                 address,
                 code_hash,
@@ -268,18 +290,72 @@ impl Run<'_> {
         Ok(())
     }
 
+    /// The ManagerProxy `name` in front of `<name>Target`, reusing the previous one while
+    /// it still answers to this Controller and id (its state is the protocol's state).
+    async fn proxy(&mut self, name: &str, art: &Artifact, controller: Address) -> Result<Address, DeployError> {
+        let target_id = keccak256(format!("{name}Target"));
+        if let Some(prev) = self.previous.contracts.get(name).map(|r| r.address) {
+            let current = async {
+                let c = self.chain.view(prev, IManagerProxy::controllerCall {}).await?;
+                let id = self.chain.view(prev, IManagerProxy::targetContractIdCall {}).await?;
+                Ok::<_, DeployError>(c == controller && id == target_id)
+            };
+            if !current.await.unwrap_or(false) {
+                self.previous.contracts.remove(name);
+            }
+        }
+        self.program_as(name, art, constructor_call(&(controller, target_id).abi_encode_params())).await
+    }
+
+    /// The Treasury timelock, initialized in its deploying transaction (so nobody can
+    /// initialize it first) with the Governor as proposer, canceller and executor and no
+    /// admin but itself (spec §10.4). A previous one is kept while it still has that Governor.
+    async fn treasury(&mut self, art: &Artifact) -> Result<Address, DeployError> {
+        let governor = self.address("LivepeerGovernor")?;
+        if let Some(prev) = self.previous.contracts.get("Treasury").map(|r| r.address) {
+            let current = async {
+                let role = self.chain.view(prev, ITreasury::PROPOSER_ROLECall {}).await?;
+                self.chain.view(prev, ITreasury::hasRoleCall { role, account: governor }).await
+            };
+            if !current.await.unwrap_or(false) {
+                self.previous.contracts.remove("Treasury");
+            }
+        }
+        let init = ITreasury::initializeCall {
+            minDelay: U256::from(self.config.governance.timelock_delay),
+            proposers: vec![governor],
+            executors: vec![governor],
+            admin: Address::ZERO,
+        };
+        self.program_as("Treasury", art, alloy::sol_types::SolCall::abi_encode(&init)).await
+    }
+
+    /// Sends an owner-only call, or, when the Treasury owns the Controller, records that
+    /// `what` needs a governance proposal.
+    async fn owner_send<C: alloy::sol_types::SolCall>(&mut self, to: Address, call: C, what: &str) -> Result<(), DeployError> {
+        if self.owner_is_me {
+            self.chain.send(to, call, U256::ZERO).await?;
+            self.actions.push(what.to_string());
+        } else {
+            self.needs_proposal.push(what.to_string());
+        }
+        Ok(())
+    }
+
     /// Points every registry id at its contract, writing only entries that differ.
     async fn register(&mut self, controller: Address) -> Result<(), DeployError> {
         let program = |id: &str, name: &str| {
             let record = &self.book.contracts[name];
             (id.to_string(), record.address, registry_tag(record.code_hash))
         };
-        let mut entries: Vec<(String, Address, FixedBytes<20>)> = PROGRAMS.iter().map(|n| program(n, n)).collect();
-        entries.push(program("JobsManager", "TicketBroker"));
-        // An account, not a program we built: no code hash to record.
-        if let Some(treasury) = self.config.treasury {
-            entries.push(("Treasury".into(), treasury, FixedBytes::ZERO));
+        let mut entries: Vec<(String, Address, FixedBytes<20>)> =
+            ["Controller", "LivepeerToken", "Minter", "BondingManagerExtension", "Treasury"].iter().map(|n| program(n, n)).collect();
+        for name in PROXIED {
+            let target = format!("{name}Target");
+            entries.push(program(&target, &target));
+            entries.push(program(name, name));
         }
+        entries.push(program("JobsManager", "TicketBroker"));
         for (id_name, address, tag) in entries {
             let id = keccak256(id_name.as_bytes());
             let current = self.chain.view(controller, IController::getContractInfoCall { _id: id }).await?;
@@ -287,8 +363,82 @@ impl Run<'_> {
                 continue;
             }
             let call = IController::setContractInfoCall { _id: id, _contractAddress: address, _gitCommitHash: tag };
-            self.chain.send(controller, call, U256::ZERO).await?;
-            self.actions.push(format!("registered {id_name} -> {address}"));
+            self.owner_send(controller, call, &format!("register {id_name} -> {address}")).await?;
+        }
+        Ok(())
+    }
+
+    /// Initializes the Governor through its proxy, once; a Governor initialized by someone
+    /// else with other settings is reported, since its settings now change only by vote.
+    async fn governor(&mut self) -> Result<(), DeployError> {
+        let g = &self.config.governance;
+        let governor = self.address("LivepeerGovernor")?;
+        let want = (
+            U256::from(g.voting_delay),
+            U256::from(g.voting_period),
+            g.proposal_threshold,
+            U256::from(g.quorum),
+            U256::from(g.quota),
+        );
+        let chain = self.chain;
+        let current = (
+            chain.view(governor, ILivepeerGovernor::votingDelayCall {}).await?,
+            chain.view(governor, ILivepeerGovernor::votingPeriodCall {}).await?,
+            chain.view(governor, ILivepeerGovernor::proposalThresholdCall {}).await?,
+            chain.view(governor, ILivepeerGovernor::quorumNumerator_0Call {}).await?,
+            chain.view(governor, ILivepeerGovernor::quotaCall {}).await?,
+        );
+        if current == want {
+            return Ok(());
+        }
+        // A Governor that has never been initialized has a zero voting period (OZ requires > 0).
+        if !current.1.is_zero() {
+            self.needs_proposal.push(format!(
+                "LivepeerGovernor settings (voting delay, period, threshold, quorum, quota) are {current:?}, the network file wants {want:?}"
+            ));
+            return Ok(());
+        }
+        let call = ILivepeerGovernor::initializeCall {
+            initialVotingDelay: want.0,
+            initialVotingPeriod: want.1,
+            initialProposalThreshold: want.2,
+            initialQuorum: want.3,
+            quota: want.4,
+        };
+        chain.send(governor, call, U256::ZERO).await?;
+        self.actions.push("initialized the LivepeerGovernor".into());
+        Ok(())
+    }
+
+    /// Names the network file's guardian (or none) in the Controller.
+    async fn guardian(&mut self, controller: Address) -> Result<(), DeployError> {
+        let want = self.config.governance.guardian.unwrap_or(Address::ZERO);
+        if self.chain.view(controller, IController::guardianCall {}).await? != want {
+            self.owner_send(controller, IController::setGuardianCall { _guardian: want }, &format!("set the guardian to {want}")).await?;
+        }
+        Ok(())
+    }
+
+    /// Hands the Controller to the Treasury, last, when the network file says governance
+    /// owns the protocol; from then on the deployer can only report differences.
+    async fn hand_over(&mut self, controller: Address) -> Result<(), DeployError> {
+        let treasury = self.address("Treasury")?;
+        let owner = self.chain.view(controller, IController::ownerCall {}).await?;
+        match self.config.governance.owner {
+            Owner::Treasury if owner != treasury => {
+                if owner != self.chain.from() {
+                    return Err(DeployError::Config(format!(
+                        "the Controller is owned by {owner}, neither the deploying account nor the Treasury"
+                    )));
+                }
+                self.chain.send(controller, IController::transferOwnershipCall { newOwner: treasury }, U256::ZERO).await?;
+                self.owner_is_me = false;
+                self.actions.push(format!("handed the Controller to the Treasury at {treasury}"));
+            }
+            Owner::Deployer if owner != self.chain.from() => {
+                self.needs_proposal.push(format!("transfer the Controller's ownership from {owner} back to the deploying account"));
+            }
+            _ => {}
         }
         Ok(())
     }
@@ -333,7 +483,7 @@ impl Run<'_> {
 
     /// Sets every parameter whose on-chain value differs from the network file.
     async fn parameters(&mut self) -> Result<(), DeployError> {
-        let (c, chain) = (self.config, self.chain);
+        let (c, chain, owner_is_me) = (self.config, self.chain, self.owner_is_me);
         let rounds = self.address("RoundsManager")?;
         let bonding = self.address("BondingManager")?;
         let broker = self.address("TicketBroker")?;
@@ -343,8 +493,12 @@ impl Run<'_> {
             ($to:expr, $get:expr, $want:expr, $set:expr, $label:literal) => {{
                 let want = $want;
                 if chain.view($to, $get).await? != want {
-                    chain.send($to, $set(want), U256::ZERO).await?;
-                    changed.push($label);
+                    if owner_is_me {
+                        chain.send($to, $set(want), U256::ZERO).await?;
+                        changed.push($label);
+                    } else {
+                        self.needs_proposal.push(format!("set {} to {}", $label, want));
+                    }
                 }
             }};
         }
