@@ -16,6 +16,8 @@ const INTERFACE_OF: &[(&str, &str)] = &[
     ("lpx-bonding", "BondingManager"),
     ("lpx-ticket-broker", "TicketBroker"),
     ("lpx-bonding-votes", "BondingVotes"),
+    ("lpx-poll-creator", "PollCreator"),
+    ("lpx-poll", "Poll"),
 ];
 
 #[test]
