@@ -18,6 +18,7 @@ const INTERFACE_OF: &[(&str, &str)] = &[
     ("lpx-bonding-votes", "BondingVotes"),
     ("lpx-poll-creator", "PollCreator"),
     ("lpx-poll", "Poll"),
+    ("lpx-governor", "LivepeerGovernor"),
 ];
 
 #[test]
