@@ -7,6 +7,7 @@
 
 #[cfg(not(any(test, feature = "export-abi")))]
 #[no_mangle]
+/// Without `export-abi` the binary is empty (the contract is the library's `cdylib`).
 pub extern "C" fn main() {}
 
 #[cfg(feature = "export-abi")]
