@@ -2,10 +2,14 @@
 //! `redeemWinningTicket` steps 2–7) with the contract's reasons. Given the same chain state,
 //! [`check_redemption`] fails exactly when the contract reverts, with the same string.
 
-use alloy::primitives::{Address, Signature, B256, U256};
+use alloy::primitives::{Address, B256, U256};
 use lpx_abi::ticket_broker::{
     decode_aux_data, eth_signed_message_hash, recipient_rand_hash, split_signature, ticket_hash,
     win_value, Ticket, SECP256K1_HALF_N,
+};
+use secp256k1::{
+    ecdsa::{RecoverableSignature, RecoveryId},
+    Message, SECP256K1,
 };
 
 use crate::TicketError;
@@ -60,30 +64,34 @@ pub struct Redemption {
     pub from_reserve: U256,
 }
 
-/// Recovers the signer of `hash` (EIP-191) from a 65-byte signature with the contract's
-/// rules: exactly 65 bytes, low `s`, `v` 27 or 28.
+/// Recovers the signer of `hash` (EIP-191) from a 65-byte `r ‖ s ‖ v` signature with the
+/// contract's rules (OpenZeppelin 4.9 `ECDSA.recover` over the ecrecover precompile):
+/// exactly 65 bytes; `s` at most n/2, checked before anything else; then whatever the
+/// precompile refuses (`v` other than 27 or 28, `r` or `s` zero or ≥ n, an `r` that is no
+/// point's x) is an invalid signature.
 ///
 /// # Errors
 /// [`TicketError::SignatureLength`], [`TicketError::SignatureHighS`],
 /// [`TicketError::SignatureInvalid`].
 pub fn recover_signer(hash: &B256, sig: &[u8]) -> Result<Address, TicketError> {
-    let (r, s, v) = split_signature(sig).ok_or(TicketError::SignatureLength)?;
+    let (_, s, v) = split_signature(sig).ok_or(TicketError::SignatureLength)?;
     if s > SECP256K1_HALF_N {
         return Err(TicketError::SignatureHighS);
     }
-    let parity = match v {
-        27 => false,
-        28 => true,
+    // Only the two recovery ids the precompile takes: r itself is the x coordinate.
+    let recid = match v {
+        27 => RecoveryId::Zero,
+        28 => RecoveryId::One,
         _ => return Err(TicketError::SignatureInvalid),
     };
-    let r = U256::from_be_bytes(r.0);
-    if r.is_zero() || s.is_zero() {
-        return Err(TicketError::SignatureInvalid);
-    }
-    let signature = Signature::new(r, s, parity);
-    signature
-        .recover_address_from_prehash(&eth_signed_message_hash(hash))
-        .map_err(|_| TicketError::SignatureInvalid)
+    // Parsing refuses r or s ≥ n; recovery refuses a zero r or s and an r off the curve.
+    let sig = RecoverableSignature::from_compact(&sig[..64], recid)
+        .map_err(|_| TicketError::SignatureInvalid)?;
+    let digest = eth_signed_message_hash(hash);
+    let key = SECP256K1
+        .recover_ecdsa(Message::from_digest(digest.0), &sig)
+        .map_err(|_| TicketError::SignatureInvalid)?;
+    Ok(Address::from_raw_public_key(&key.serialize_uncompressed()[1..]))
 }
 
 /// The contract's validity and signature checks (spec §8.3 step 2), in order, plus the win
