@@ -59,18 +59,33 @@ impl Client {
 
     /// A typed view of contract `name`.
     pub async fn view<C: SolCall>(&self, name: &str, call: C) -> Result<C::Return> {
-        let to = self.address(name)?;
+        self.view_at(self.address(name)?, name, call, None).await
+    }
+
+    /// A typed view of the contract at `to` (called `label` in errors), at `block` or the
+    /// latest block.
+    pub async fn view_at<C: SolCall>(&self, to: Address, label: &str, call: C, block: Option<u64>) -> Result<C::Return> {
         let mut tx = TransactionRequest::default().with_to(to).with_input(call.abi_encode());
         if let Some(me) = self.me {
             tx = tx.with_from(me);
         }
-        let out = self.provider.call(tx).await.map_err(|e| explain(name, C::SIGNATURE, e))?;
-        C::abi_decode_returns(&out).map_err(|e| anyhow!("{name}.{}: unexpected reply: {e}", C::SIGNATURE))
+        let request = self.provider.call(tx);
+        let request = match block {
+            Some(b) => request.block(b.into()),
+            None => request,
+        };
+        let out = request.await.map_err(|e| explain(label, C::SIGNATURE, e))?;
+        C::abi_decode_returns(&out).map_err(|e| anyhow!("{label}.{}: unexpected reply: {e}", C::SIGNATURE))
     }
 
     /// Sends a typed call to contract `name` and waits for it to succeed.
     pub async fn send<C: SolCall>(&self, name: &str, call: C, value: U256) -> Result<TransactionReceipt> {
-        let to = self.address(name)?;
+        self.send_at(self.address(name)?, name, call, value).await
+    }
+
+    /// Sends a typed call to the contract at `to` (called `name` in errors) and waits for it
+    /// to succeed.
+    pub async fn send_at<C: SolCall>(&self, to: Address, name: &str, call: C, value: U256) -> Result<TransactionReceipt> {
         let tx = TransactionRequest::default()
             .with_from(self.sender()?)
             .with_to(to)

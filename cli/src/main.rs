@@ -3,14 +3,17 @@
 mod amount;
 mod client;
 mod cmd;
+#[cfg(test)]
+mod docs;
 mod opts;
 mod report;
+mod tally;
 
 use clap::{Parser, Subcommand};
 
 use crate::{
     client::Client,
-    cmd::{broadcaster::BroadcasterCmd, deploy::DeployArgs, staking::StakingCmd, status::StatusArgs},
+    cmd::{broadcaster::BroadcasterCmd, deploy::DeployArgs, poll::PollCmd, staking::StakingCmd, status::StatusArgs},
     opts::{ChainOpts, WalletOpts},
 };
 
@@ -36,6 +39,9 @@ enum Command {
     Staking(StakingCmd),
     #[command(flatten)]
     Broadcaster(BroadcasterCmd),
+    /// Signalling polls: create, vote, and the stake-weighted tally.
+    #[command(subcommand)]
+    Poll(PollCmd),
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -52,12 +58,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Staking(cmd) => cmd.run(&Client::writer(&cli.chain, &cli.wallet)?, json).await,
         Command::Broadcaster(cmd) => cmd.run(&Client::writer(&cli.chain, &cli.wallet)?, json).await,
+        // Tallying reads only; voting and creating sign.
+        Command::Poll(cmd @ PollCmd::Tally { .. }) => cmd.run(&Client::reader(&cli.chain)?, json).await,
+        Command::Poll(cmd) => cmd.run(&Client::writer(&cli.chain, &cli.wallet)?, json).await,
     }
+}
+
+/// Help and version go to stdout as clap prints them; any other parse error becomes one line
+/// (clap's first paragraph), since clap adds usage and hints on further lines.
+fn usage_error(e: clap::Error) -> std::process::ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+        e.exit();
+    }
+    let text = e.to_string();
+    let first: Vec<&str> = text.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
+    eprintln!("{} (see --help)", first.join(" "));
+    std::process::ExitCode::from(2)
 }
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     match run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

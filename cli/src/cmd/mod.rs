@@ -2,5 +2,6 @@
 
 pub mod broadcaster;
 pub mod deploy;
+pub mod poll;
 pub mod staking;
 pub mod status;
