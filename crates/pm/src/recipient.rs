@@ -174,7 +174,10 @@ impl Recipient {
         guard.insert(ticket.recipientRandHash, nonce_u, params.expiration_block)?;
         drop(guard);
         let ev = ticket_ev(ticket.faceValue, ticket.winProb);
-        self.balances.lock().unwrap_or_else(|p| p.into_inner()).credit(sender, &ev);
+        self.balances
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .credit_ticket(sender, ticket.faceValue, ticket.winProb);
         Ok(ReceivedTicket {
             ticket,
             sig: sig.clone(),
