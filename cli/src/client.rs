@@ -52,6 +52,11 @@ impl Client {
         self.me.ok_or_else(|| anyhow!("this command sends a transaction: set LPX_PRIVATE_KEY or pass --keystore"))
     }
 
+    /// The address book.
+    pub fn book(&self) -> &Deployments {
+        &self.book
+    }
+
     /// A contract's address from the address book.
     pub fn address(&self, name: &str) -> Result<Address> {
         self.book.get(name).ok_or_else(|| anyhow!("the address book has no {name}: run `lpx deploy` first"))

@@ -1,5 +1,6 @@
 //! `lpx`: the command line for every user of the lpx protocol.
 
+mod actions;
 mod amount;
 mod client;
 mod cmd;
@@ -13,7 +14,7 @@ use clap::{Parser, Subcommand};
 
 use crate::{
     client::Client,
-    cmd::{broadcaster::BroadcasterCmd, deploy::DeployArgs, poll::PollCmd, staking::StakingCmd, status::StatusArgs},
+    cmd::{broadcaster::BroadcasterCmd, deploy::DeployArgs, gov::GovCmd, poll::PollCmd, staking::StakingCmd, status::StatusArgs},
     opts::{ChainOpts, WalletOpts},
 };
 
@@ -39,6 +40,9 @@ enum Command {
     Staking(StakingCmd),
     #[command(flatten)]
     Broadcaster(BroadcasterCmd),
+    /// Governance: propose, vote, queue, execute and cancel protocol changes.
+    #[command(subcommand)]
+    Gov(GovCmd),
     /// Signalling polls: create, vote, and the stake-weighted tally.
     #[command(subcommand)]
     Poll(PollCmd),
@@ -58,6 +62,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Staking(cmd) => cmd.run(&Client::writer(&cli.chain, &cli.wallet)?, json).await,
         Command::Broadcaster(cmd) => cmd.run(&Client::writer(&cli.chain, &cli.wallet)?, json).await,
+        // Reading needs no key; proposing, voting and executing sign.
+        Command::Gov(cmd @ (GovCmd::List | GovCmd::Show { .. })) => cmd.run(&Client::reader(&cli.chain)?, json).await,
+        Command::Gov(cmd @ GovCmd::Propose { dry_run: true, .. }) => cmd.run(&Client::reader(&cli.chain)?, json).await,
+        Command::Gov(cmd) => cmd.run(&Client::writer(&cli.chain, &cli.wallet)?, json).await,
         // Tallying reads only; voting and creating sign.
         Command::Poll(cmd @ PollCmd::Tally { .. }) => cmd.run(&Client::reader(&cli.chain)?, json).await,
         Command::Poll(cmd) => cmd.run(&Client::writer(&cli.chain, &cli.wallet)?, json).await,
@@ -79,8 +87,16 @@ fn usage_error(e: clap::Error) -> std::process::ExitCode {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
+    let parsed = <Cli as clap::CommandFactory>::command()
+        .try_get_matches()
+        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m).map(|cli| (cli, m)));
+    let cli = match parsed {
+        Ok((mut cli, matches)) => {
+            if let Command::Gov(GovCmd::Propose { calls, .. }) = &mut cli.command {
+                *calls = cmd::gov::call_groups(&matches);
+            }
+            cli
+        }
         Err(e) => return usage_error(e),
     };
     match run(cli).await {
