@@ -155,9 +155,11 @@ impl Recipient {
         let ticket = params.ticket(sender, nonce);
         let rand = self.recipient_rand(params, sender);
         let nonce_u = U256::from(nonce);
-        let mut guard = self.guard.lock().unwrap_or_else(|p| p.into_inner());
+        // The guard is locked only around its own reads and writes, not across the signature
+        // recovery between them, so concurrent intakes overlap; a copy accepted in between
+        // is caught by `insert`, as used.
         let v = validate_ticket(&ticket, sig, rand, state, |_| {
-            guard.seen(&ticket.recipientRandHash, nonce_u)
+            self.guard.lock().unwrap_or_else(|p| p.into_inner()).seen(&ticket.recipientRandHash, nonce_u)
         })?;
         let funds = state.sender_funds(&sender);
         if !funds.withdraw_round.is_zero()
@@ -171,8 +173,11 @@ impl Recipient {
                 last_block,
             });
         }
-        guard.insert(ticket.recipientRandHash, nonce_u, params.expiration_block)?;
-        drop(guard);
+        self.guard.lock().unwrap_or_else(|p| p.into_inner()).insert(
+            ticket.recipientRandHash,
+            nonce_u,
+            params.expiration_block,
+        )?;
         let ev = ticket_ev(ticket.faceValue, ticket.winProb);
         self.balances
             .lock()

@@ -234,6 +234,43 @@ fn winners_are_redeemable_exactly_once() {
     assert_eq!(check_redemption(&got.ticket, &got.sig, got.recipient_rand, &mem), Err(TicketError::Used));
 }
 
+#[test]
+fn concurrent_intake_credits_each_ticket_once() {
+    // Four threads take the same 12 tickets, each in its own order: every ticket is
+    // accepted by exactly one of them, the others see it as used.
+    let (mem, r, s, view) = world();
+    let p = params(&r, s.address());
+    let key = s.start_session(p.clone());
+    let b = s.create_ticket_batch(&key, 12, &view).unwrap();
+    let accepted: Vec<Vec<u32>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..4)
+            .map(|t| {
+                let (r, p, b, mem) = (&r, &p, &b, &mem);
+                scope.spawn(move || {
+                    let mut mine = Vec::new();
+                    let len = b.tickets.len();
+                    for k in 0..len {
+                        // Rotated per thread, and backwards for odd threads.
+                        let k = if t % 2 == 1 { len - 1 - k } else { k };
+                        let (n, sig) = &b.tickets[(k + 3 * t) % len];
+                        match r.receive_ticket(p, b.sender, *n, sig, U256::from(BLOCK), mem) {
+                            Ok(_) => mine.push(*n),
+                            Err(e) => assert_eq!(e, TicketError::Used),
+                        }
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut all: Vec<u32> = accepted.into_iter().flatten().collect();
+    all.sort_unstable();
+    assert_eq!(all, (1..=12).collect::<Vec<_>>());
+    let ev = lpx_pm::ticket_ev(p.face_value, p.win_prob);
+    assert_eq!(r.balance(&s.address()), ev * num_rational::BigRational::from_integer(12.into()));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(32))]
 
