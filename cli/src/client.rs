@@ -5,7 +5,7 @@ use alloy::{
     primitives::{Address, U256},
     providers::{DynProvider, Provider, ProviderBuilder},
     rpc::types::{TransactionReceipt, TransactionRequest},
-    sol_types::{decode_revert_reason, SolCall},
+    sol_types::{decode_revert_reason, Revert, SolCall, SolError},
 };
 use anyhow::{anyhow, bail, Context, Result};
 use lpx_chain_config::Deployments;
@@ -123,7 +123,13 @@ fn load_book(chain: &ChainOpts) -> Result<Deployments> {
 fn explain(contract: &str, signature: &str, e: alloy::transports::TransportError) -> anyhow::Error {
     let function = signature.split('(').next().unwrap_or(signature);
     if let Some(data) = e.as_error_resp().and_then(|p| p.as_revert_data()) {
-        let reason = decode_revert_reason(&data).unwrap_or_else(|| format!("revert data {data}"));
+        // A revert string as the contract wrote it; alloy's generic decoder would prefix
+        // "revert: ". Panics and other errors keep alloy's wording.
+        let reason = Revert::abi_decode(&data)
+            .map(|r| r.reason)
+            .ok()
+            .or_else(|| decode_revert_reason(&data))
+            .unwrap_or_else(|| format!("revert data {data}"));
         return anyhow!("{contract}.{function} reverted: {reason}");
     }
     if let Some(p) = e.as_error_resp() {

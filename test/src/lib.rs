@@ -5,13 +5,19 @@ use std::{path::PathBuf, sync::OnceLock};
 
 use alloy::{
     network::{EthereumWallet, TransactionBuilder},
-    primitives::{Address, U256},
+    primitives::{Address, Bytes, U256},
     providers::{DynProvider, Provider, ProviderBuilder},
     rpc::types::{TransactionReceipt, TransactionRequest},
-    signers::local::{coins_bip39::English, MnemonicBuilder, PrivateKeySigner},
+    signers::{
+        local::{coins_bip39::English, MnemonicBuilder, PrivateKeySigner},
+        SignerSync,
+    },
     sol_types::{decode_revert_reason, SolCall},
 };
-use lpx_abi::rounds_manager::IRoundsManager;
+use lpx_abi::{
+    rounds_manager::IRoundsManager,
+    ticket_broker::{encode_aux_data, eth_signed_message_hash, recipient_rand_hash, ticket_hash, ITicketBroker, Ticket},
+};
 use lpx_deployer::{AddressBook, Artifact, Chain, NetworkConfig};
 use lpx_devnet::{Devnet, DevnetConfig};
 
@@ -162,6 +168,33 @@ impl Protocol {
             .raw_request("anvil_mine".into(), (U256::from(blocks),))
             .await
             .expect("anvil_mine");
+    }
+
+    /// Anvil account `broadcaster` pays `recipient` one ticket of `face` that wins with
+    /// certainty (winProb 2^256 − 1), and `recipient` redeems it: the TicketBroker pays the
+    /// face value from the broadcaster's deposit into the recipient's fee pool through
+    /// BondingManager.updateTranscoderWithFees. Returns the redemption's receipt.
+    pub async fn pay_winning_ticket(&self, broadcaster: usize, recipient: Address, face: U256) -> TransactionReceipt {
+        let signer = anvil_signers().swap_remove(broadcaster);
+        let round = self.view("RoundsManager", IRoundsManager::lastInitializedRoundCall {}).await;
+        let hash = self.view("RoundsManager", IRoundsManager::blockHashForRoundCall { _round: round }).await;
+        let rand = U256::from(0x5eed_u64);
+        let ticket = Ticket {
+            recipient,
+            sender: signer.address(),
+            faceValue: face,
+            winProb: U256::MAX,
+            senderNonce: U256::from(1),
+            recipientRandHash: recipient_rand_hash(rand),
+            auxData: encode_aux_data(round, hash),
+        };
+        let sig = signer.sign_hash_sync(&eth_signed_message_hash(&ticket_hash(&ticket))).expect("signing a ticket");
+        let call = ITicketBroker::redeemWinningTicketCall {
+            _ticket: ticket,
+            _sig: Bytes::copy_from_slice(&sig.as_bytes()),
+            _recipientRand: rand,
+        };
+        self.send(recipient, "TicketBroker", call).await
     }
 
     /// Mines to the start of the next round and initializes it; returns the new round.
