@@ -3,19 +3,18 @@
 //! claims, unbonding and withdrawal (issue 2's core scenario, shaped after spec Appendix C).
 
 use alloy::{
-    primitives::{utils::parse_ether, Address, Bytes, U256},
+    primitives::{utils::parse_ether, Address, U256},
     providers::Provider,
-    signers::SignerSync,
     sol_types::SolEvent,
 };
 use lpx_abi::{
     bonding_manager::IBondingManager,
     minter::IMinter,
     rounds_manager::IRoundsManager,
-    ticket_broker::{encode_aux_data, eth_signed_message_hash, recipient_rand_hash, ticket_hash, ITicketBroker, Ticket},
+    ticket_broker::ITicketBroker,
     token::ILivepeerToken,
 };
-use lpx_e2e::{anvil_signers, Protocol};
+use lpx_e2e::Protocol;
 
 fn lpt(n: &str) -> U256 {
     parse_ether(n).unwrap()
@@ -43,39 +42,6 @@ async fn pending_stake(p: &Protocol, who: Address) -> U256 {
 async fn pending_fees(p: &Protocol, who: Address) -> U256 {
     let round = p.view("RoundsManager", IRoundsManager::currentRoundCall {}).await;
     p.view("BondingManager", IBondingManager::pendingFeesCall { _delegator: who, _endRound: round }).await
-}
-
-/// The broadcaster `b` (an anvil account) pays the orchestrator `t` one ticket of `face`
-/// that wins with certainty (winProb 2^256 − 1); the orchestrator redeems it, and the
-/// TicketBroker credits the fees through BondingManager.updateTranscoderWithFees.
-async fn pay_one_winning_ticket(p: &Protocol, b: usize, t: Address, face: U256) {
-    let signer = anvil_signers().swap_remove(b);
-    let round = p.view("RoundsManager", IRoundsManager::lastInitializedRoundCall {}).await;
-    let hash = p.view("RoundsManager", IRoundsManager::blockHashForRoundCall { _round: round }).await;
-    let rand = U256::from(0x5eed_u64);
-    let ticket = Ticket {
-        recipient: t,
-        sender: signer.address(),
-        faceValue: face,
-        winProb: U256::MAX,
-        senderNonce: U256::from(1),
-        recipientRandHash: recipient_rand_hash(rand),
-        auxData: encode_aux_data(round, hash),
-    };
-    let sig = signer.sign_hash_sync(&eth_signed_message_hash(&ticket_hash(&ticket))).expect("sign");
-    let call = ITicketBroker::redeemWinningTicketCall {
-        _ticket: ticket,
-        _sig: Bytes::copy_from_slice(&sig.as_bytes()),
-        _recipientRand: rand,
-    };
-    let receipt = p.send(t, "TicketBroker", call).await;
-    let redeemed = receipt
-        .inner
-        .logs()
-        .iter()
-        .find_map(|l| ITicketBroker::WinningTicketRedeemed::decode_log_data(l.data()).ok())
-        .expect("WinningTicketRedeemed event");
-    assert_eq!((redeemed.sender, redeemed.recipient, redeemed.faceValue), (signer.address(), t, face));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -157,7 +123,14 @@ async fn bond_reward_claim_unbond_withdraw_across_rounds() {
     p.try_send(p.accounts[b], "TicketBroker", ITicketBroker::fundDepositCall {}, face).await.expect("fundDeposit");
     let (fees_t0, fees_d0) = (pending_fees(&p, t).await, pending_fees(&p, d).await);
     assert_eq!((fees_t0, fees_d0), (U256::ZERO, U256::ZERO));
-    pay_one_winning_ticket(&p, b, t, face).await;
+    let receipt = p.pay_winning_ticket(b, t, face).await;
+    let redeemed = receipt
+        .inner
+        .logs()
+        .iter()
+        .find_map(|l| ITicketBroker::WinningTicketRedeemed::decode_log_data(l.data()).ok())
+        .expect("WinningTicketRedeemed event");
+    assert_eq!((redeemed.sender, redeemed.recipient, redeemed.faceValue), (p.accounts[b], t, face));
     let (fees_t, fees_d) = (pending_fees(&p, t).await, pending_fees(&p, d).await);
     let delegators_part = face * U256::from(250_000) / U256::from(1_000_000);
     let round = p.view("RoundsManager", IRoundsManager::currentRoundCall {}).await;
