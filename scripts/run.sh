@@ -27,7 +27,8 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-# The first anvil dev account deploys and owns the devnet protocol (a well-known test key).
+# The first anvil dev account deploys the devnet protocol (a well-known test key); the last
+# step hands the Controller to the Treasury, so changes then go through `lpx gov`.
 LPX_PRIVATE_KEY=0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80 \
   target/release/lpx --rpc-url "$url" --deployments deployments/devnet.json deploy --config deployments/devnet.toml
 
