@@ -95,8 +95,7 @@ impl Chain {
     }
 
     async fn uri(&self, at: Address, of: Address) -> String {
-        // Read from no particular account: `of` may be a contract, and eth_call refuses
-        // contract senders (EIP-3607) on the devnet.
+        // Read from no particular account: the answer must not depend on the caller.
         let out = self.call(Address::ZERO, at, IServiceRegistry::getServiceURICall { _addr: of }.abi_encode(), 0).await.unwrap();
         IServiceRegistry::getServiceURICall::abi_decode_returns(&out).unwrap()
     }

@@ -424,10 +424,12 @@ impl Chain {
         self.ctx.block = self.pending_block_env();
         let saved = db.map(|db| std::mem::replace(self.db_mut(), db));
         let cfg = self.ctx.cfg.clone();
-        // Calls are free and unchecked, like anvil's.
+        // Calls are free and unchecked, like anvil's, and may come from an account with
+        // code (a contract "calling" a view), which EIP-3607 refuses only for transactions.
         self.ctx.cfg.disable_base_fee = true;
         self.ctx.cfg.disable_balance_check = tx.gas_price == 0;
         self.ctx.cfg.disable_nonce_check = true;
+        self.ctx.cfg.disable_eip3607 = true;
         let result = evm::transact(&mut self.ctx, tx, false).map(|o| o.result).map_err(|e| e.to_string());
         self.ctx.cfg = cfg;
         if let Some(db) = saved {

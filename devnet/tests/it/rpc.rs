@@ -78,6 +78,13 @@ async fn reverts_are_geth_style_and_overrides_apply() {
         .unwrap();
     assert_eq!(U256::from_be_slice(&out[..32]), U256::from(123));
 
+    // A contract may be the `from` of a call (anvil allows it; EIP-3607 covers transactions).
+    let read = TransactionRequest::default().with_to(probe).with_input(op(11, ADDR0.as_slice()));
+    let from_contract = read.clone().with_from(probe);
+    let out = p.call(from_contract.clone()).await.expect("eth_call from an account with code");
+    assert_eq!(out, p.call(read.with_from(ADDR0)).await.unwrap(), "the same answer as from an account without code");
+    p.estimate_gas(from_contract).await.expect("eth_estimateGas from an account with code");
+
     // estimateGas: a value transfer is exactly 21000; a Stylus call is more.
     let est = p.estimate_gas(TransactionRequest::default().with_from(ADDR0).with_to(rich).with_value(U256::from(1))).await.unwrap();
     assert_eq!(est, 21_000);
