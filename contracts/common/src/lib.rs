@@ -1,10 +1,12 @@
 //! Shared contract code: revert encoding and checked math ([`revert`]), Livepeer's
 //! fixed-point libraries ([`math`]), Controller registry ids ([`ids`]) and the Manager
 //! pattern with its access checks ([`controller`]), and the entry point that gives the SDK
-//! router's silent reverts a message ([`entry`]).
+//! router's silent reverts a message ([`entry`]), and the calldata reader of the
+//! hand-written routers ([`calldata`]).
 #![no_std]
 extern crate alloc;
 
+pub mod calldata;
 pub mod controller;
 pub mod entry;
 pub mod ids;

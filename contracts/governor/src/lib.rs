@@ -22,7 +22,8 @@
 #![cfg_attr(not(feature = "export-abi"), no_std)]
 extern crate alloc;
 
-pub mod calldata;
+/// The shared calldata reader (moved to `lpx-contracts-common`).
+pub use lpx_contracts_common::calldata;
 mod counting;
 pub mod encode;
 mod governance;

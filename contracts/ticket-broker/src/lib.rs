@@ -25,7 +25,8 @@
 #![no_std]
 extern crate alloc;
 
-pub mod calldata;
+/// The shared calldata reader (moved to `lpx-contracts-common`).
+pub use lpx_contracts_common::calldata;
 mod funds;
 pub mod peers;
 mod redeem;

@@ -1,21 +1,20 @@
-//! Reading ABI-encoded calldata by hand: the router ([`crate::router`]) dispatches its own
-//! selectors instead of using the SDK's `#[public]` router and alloy's decoders, which cost
-//! several KiB of wasm each against the 24 KiB deployment limit. Nothing here is specific
-//! to the TicketBroker (another hand-written router can use it as is).
+//! Reading ABI-encoded calldata in place, for the hand-written routers (the TicketBroker's
+//! and the LivepeerGovernor's): the SDK's `#[public]` router with alloy's decoders costs
+//! several KiB of wasm per signature against the 24 KiB deployment limit.
 //!
 //! Positions are byte offsets into the arguments (the calldata after the selector). Every
 //! read is bounds-checked, offsets and lengths are limited to 32 bits and every sum is
 //! checked, so malformed calldata can only make a read fail with [`ERR_CALLDATA`]; nothing
-//! here panics or allocates. Values are checked the way Solidity's decoder checks them:
-//! an address word must have zero high bits. Padding after `bytes` data and trailing
-//! calldata are ignored, as Solidity does.
+//! here panics. Values are checked the way Solidity's decoder checks them: an `address`
+//! word has zero high bits, a `uint8` fits in a byte. Padding after `bytes` data and
+//! trailing calldata are ignored, as Solidity does.
 
+use alloc::vec::Vec;
 use alloy_primitives::{Address, B256, U256};
-use lpx_contracts_common::revert::{err, Revert};
+use crate::revert::{err, Revert};
 
-/// Revert string for calldata that does not decode: too short, a dirty address word, or an
-/// offset or length pointing outside the calldata.
-pub const ERR_CALLDATA: &str = "invalid calldata";
+/// Revert string for calldata that does not decode: the SDK-routed contracts' message too.
+pub use crate::entry::ERR_CALLDATA;
 
 /// The shared failure path (one copy of the revert encoding, not one per read).
 #[inline(never)]
@@ -49,6 +48,24 @@ impl<'a> Calldata<'a> {
         Ok(B256::new(*self.word(at)?))
     }
 
+    /// A `uint8` at byte position `at`: the 31 high bytes must be zero.
+    pub fn uint8(&self, at: usize) -> Result<u8, Revert> {
+        let w = self.word(at)?;
+        if w[..31].iter().any(|&b| b != 0) {
+            return Err(invalid());
+        }
+        Ok(w[31])
+    }
+
+    /// A `bytes4` at byte position `at`: the 28 low bytes must be zero.
+    pub fn bytes4(&self, at: usize) -> Result<[u8; 4], Revert> {
+        let w = self.word(at)?;
+        if w[4..].iter().any(|&b| b != 0) {
+            return Err(invalid());
+        }
+        Ok([w[0], w[1], w[2], w[3]])
+    }
+
     /// An `address` at byte position `at`; its 12 high bytes must be zero.
     pub fn address(&self, at: usize) -> Result<Address, Revert> {
         let w = self.word(at)?;
@@ -58,8 +75,7 @@ impl<'a> Calldata<'a> {
         Ok(Address::from_slice(&w[12..]))
     }
 
-    /// A word used as an offset or a length: it must fit in 32 bits (anything larger
-    /// cannot point inside calldata).
+    /// A word used as an offset or a length: it must fit in 32 bits.
     pub fn small(&self, at: usize) -> Result<usize, Revert> {
         let w = self.word(at)?;
         if w[..28].iter().any(|&b| b != 0) {
@@ -68,9 +84,8 @@ impl<'a> Calldata<'a> {
         Ok(u32::from_be_bytes([w[28], w[29], w[30], w[31]]) as usize)
     }
 
-    /// The position of a dynamic value whose offset, relative to `base` (the start of the
-    /// enclosing tuple or array body), is stored at `at`. The position is checked to lie
-    /// inside the calldata; the value's own reads check the rest.
+    /// The position of a dynamic value whose offset, relative to `base`, is stored at `at`;
+    /// checked to lie inside the calldata.
     pub fn offset(&self, base: usize, at: usize) -> Result<usize, Revert> {
         let pos = base.checked_add(self.small(at)?).ok_or_else(invalid)?;
         if pos >= self.0.len() {
@@ -79,7 +94,7 @@ impl<'a> Calldata<'a> {
         Ok(pos)
     }
 
-    /// The `bytes` value at position `at` (its length word, then its data).
+    /// The `bytes` (or `string`) value at position `at`.
     pub fn bytes(&self, at: usize) -> Result<&'a [u8], Revert> {
         let len = self.small(at)?;
         let start = at.checked_add(32).ok_or_else(invalid)?;
@@ -87,8 +102,13 @@ impl<'a> Calldata<'a> {
         self.0.get(start..end).ok_or_else(invalid)
     }
 
-    /// The array at position `at`: its length `n` and the position of its body, whose `n`
-    /// head words (elements, or offsets relative to the body) are checked to be present.
+    /// The `bytes` argument whose head word is argument `i`.
+    pub fn bytes_arg(&self, i: usize) -> Result<&'a [u8], Revert> {
+        self.bytes(self.offset(0, i * 32)?)
+    }
+
+    /// The array at position `at`: its length and the position of its body, whose head
+    /// words are checked to be present.
     pub fn array(&self, at: usize) -> Result<(usize, usize), Revert> {
         let n = self.small(at)?;
         let body = at.checked_add(32).ok_or_else(invalid)?;
@@ -97,6 +117,24 @@ impl<'a> Calldata<'a> {
             return Err(invalid());
         }
         Ok((n, body))
+    }
+
+    /// The `address[]` argument whose head word is argument `i`, as ABI words.
+    pub fn address_array(&self, i: usize) -> Result<Vec<U256>, Revert> {
+        let (n, body) = self.array(self.offset(0, i * 32)?)?;
+        (0..n).map(|k| self.address(body + k * 32).map(|a| U256::from_be_slice(a.as_slice()))).collect()
+    }
+
+    /// The `uint256[]` argument whose head word is argument `i`.
+    pub fn uint_array(&self, i: usize) -> Result<Vec<U256>, Revert> {
+        let (n, body) = self.array(self.offset(0, i * 32)?)?;
+        (0..n).map(|k| self.uint(body + k * 32)).collect()
+    }
+
+    /// The `bytes[]` argument whose head word is argument `i`.
+    pub fn bytes_array(&self, i: usize) -> Result<Vec<&'a [u8]>, Revert> {
+        let (n, body) = self.array(self.offset(0, i * 32)?)?;
+        (0..n).map(|k| self.bytes(self.offset(body, body + k * 32)?)).collect()
     }
 }
 
@@ -111,7 +149,8 @@ pub fn head(base: usize, i: usize) -> usize {
 mod tests {
     use super::*;
     use alloc::vec::Vec;
-    use alloy_primitives::address;
+    use alloy_primitives::{address, Bytes};
+    use alloy_sol_types::SolValue;
 
     fn w(x: u64) -> [u8; 32] {
         U256::from(x).to_be_bytes()
@@ -169,5 +208,35 @@ mod tests {
         let huge = cat(&[w(u32::MAX as u64)], &[]);
         assert_eq!(Calldata::new(&huge).array(0), Err(err(ERR_CALLDATA)));
         assert_eq!(Calldata::new(&cat(&[w(0)], &[])).array(0), Ok((0, 32)));
+    }
+
+    #[test]
+    fn reads_what_alloy_encodes() {
+        let targets = alloc::vec![address!("00000000000000000000000000000000000000aa"), Address::repeat_byte(7)];
+        let values = alloc::vec![U256::from(1), U256::MAX];
+        let datas = alloc::vec![Bytes::from(alloc::vec![1u8, 2, 3]), Bytes::new()];
+        let data = (targets.clone(), values.clone(), datas.clone(), alloc::string::String::from("hello"), U256::from(5u8)).abi_encode_params();
+        let c = Calldata::new(&data);
+        let words: Vec<U256> = targets.iter().map(|a| U256::from_be_slice(a.as_slice())).collect();
+        assert_eq!(c.address_array(0), Ok(words));
+        assert_eq!(c.uint_array(1), Ok(values));
+        assert_eq!(c.bytes_array(2), Ok(alloc::vec![&[1u8, 2, 3][..], &[][..]]));
+        assert_eq!(c.bytes_arg(3), Ok(&b"hello"[..]));
+        assert_eq!(c.uint8(4 * 32), Ok(5));
+    }
+
+    #[test]
+    fn rejects_dirty_and_out_of_range_values() {
+        let mut data = (U256::from(256), U256::MAX).abi_encode_params();
+        let c = Calldata::new(&data);
+        assert_eq!(c.uint8(0), Err(invalid()));
+        assert_eq!(c.address(32), Err(invalid()));
+        assert_eq!(c.bytes4(32), Err(invalid()));
+        assert_eq!(c.offset(0, 0), Err(invalid()));
+        assert_eq!(c.word(64), Err(invalid()));
+        // An array whose length runs past the end.
+        data[..32].copy_from_slice(&U256::from(32).to_be_bytes::<32>());
+        data[32..64].copy_from_slice(&U256::from(5).to_be_bytes::<32>());
+        assert_eq!(Calldata::new(&data).uint_array(0), Err(invalid()));
     }
 }
