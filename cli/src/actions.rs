@@ -120,17 +120,21 @@ pub fn set(spec: &str, book: &Deployments) -> Result<Action> {
     Ok(Action { target, value: U256::ZERO, calldata: encode(signature, &[value.trim().to_string()])? })
 }
 
-/// `--upgrade <Contract>=<implementation>`: re-points `<Contract>Target` in the Controller,
-/// tagging the entry with the head of the implementation's code hash as the deployer does.
-pub fn upgrade(spec: &str, implementation_code: impl FnOnce(Address) -> Result<Bytes>, book: &Deployments) -> Result<Action> {
+/// `--upgrade <Contract>=<implementation>`, parsed: which proxied contract, and the new
+/// implementation's address (whose code the caller reads once, for [`upgrade`]).
+pub fn parse_upgrade(spec: &str) -> Result<(&'static str, Address)> {
     let (name, address) = spec.split_once('=').ok_or_else(|| anyhow!("--upgrade {spec:?}: expected <Contract>=<address>"))?;
-    let name = contract_name(name.trim())?;
-    let implementation: Address = address.trim().parse().with_context(|| format!("--upgrade {spec:?}: not an address"))?;
-    let code = implementation_code(implementation)?;
+    let implementation = address.trim().parse().with_context(|| format!("--upgrade {spec:?}: not an address"))?;
+    Ok((contract_name(name.trim())?, implementation))
+}
+
+/// Re-points `<name>Target` in the Controller at `implementation`, tagging the entry with
+/// the head of its `code`'s hash as the deployer does.
+pub fn upgrade(name: &str, implementation: Address, code: &Bytes, book: &Deployments) -> Result<Action> {
     if code.is_empty() {
         bail!("--upgrade {name}: {implementation} has no code");
     }
-    let tag = FixedBytes::<20>::from_slice(&keccak256(&code)[..20]);
+    let tag = FixedBytes::<20>::from_slice(&keccak256(code)[..20]);
     let id = keccak256(format!("{name}Target"));
     let call = lpx_abi::controller::IController::setContractInfoCall { _id: id, _contractAddress: implementation, _gitCommitHash: tag };
     let controller = book.get("Controller").ok_or_else(|| anyhow!("the address book has no Controller"))?;
@@ -242,7 +246,8 @@ mod tests {
     #[test]
     fn upgrade_repoints_the_target_id_and_tags_the_code_hash() {
         let code = Bytes::from_static(&[0xef, 0xf0, 0x00, 1, 2, 3]);
-        let a = upgrade("BondingManager=0x00000000000000000000000000000000000000aa", |_| Ok(code.clone()), &book()).unwrap();
+        let (name, implementation) = parse_upgrade("BondingManager=0x00000000000000000000000000000000000000aa").unwrap();
+        let a = upgrade(name, implementation, &code, &book()).unwrap();
         let call = IController::setContractInfoCall::abi_decode(&a.calldata).unwrap();
         assert_eq!(call._id, keccak256("BondingManagerTarget"));
         assert_eq!(call._contractAddress, Address::with_last_byte(0xaa));
@@ -251,7 +256,7 @@ mod tests {
         let words = describe(&a, &book());
         assert!(words.starts_with("Controller.setContractInfo(keccak256(\"BondingManagerTarget\"), 0x00000000000000000000000000000000000000AA"), "{words}");
 
-        let empty = upgrade("BondingManager=0x00000000000000000000000000000000000000aa", |_| Ok(Bytes::new()), &book());
+        let empty = upgrade(name, implementation, &Bytes::new(), &book());
         assert!(empty.unwrap_err().to_string().contains("has no code"));
     }
 

@@ -252,12 +252,9 @@ impl GovCmd {
                     list.push(actions::set(s, c.book())?);
                 }
                 for u in &upgrade {
-                    let (address, code) = {
-                        let spec = u.split_once('=').map(|(_, a)| a.trim()).unwrap_or("");
-                        let address: Address = spec.parse().map_err(|_| anyhow!("--upgrade {u:?}: expected <Contract>=<address>"))?;
-                        (address, c.provider().get_code_at(address).await?)
-                    };
-                    list.push(actions::upgrade(u, |a| if a == address { Ok(code.clone()) } else { bail!("unexpected address") }, c.book())?);
+                    let (name, implementation) = actions::parse_upgrade(u)?;
+                    let code = c.provider().get_code_at(implementation).await?;
+                    list.push(actions::upgrade(name, implementation, &code, c.book())?);
                 }
                 for parts in &calls {
                     list.push(actions::call(parts, c.book())?);
