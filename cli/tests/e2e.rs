@@ -1,9 +1,11 @@
 //! The `lpx` binary end to end against one devnet with the protocol deployed from the real
 //! WASM: every staking and broadcaster command, `status` as text and JSON, the poll
-//! lifecycle with delegator override, and the one-line errors of bad input. Each effect is
-//! checked with alloy reads of the chain, not with the CLI's own output.
+//! lifecycle with delegator override, and the one-line errors of bad input; a signer from an
+//! encrypted keystore with the RPC URL from a foundry.toml alias; and `lpx deploy` itself.
+//! Each effect is checked with alloy reads of the chain, not with the CLI's own output.
 //!
-//! One devnet serves every step (they run in order in one test), which keeps the binary fast.
+//! One devnet serves every step of `every_command_end_to_end` (they run in order), which
+//! keeps the binary fast; `deploy_through_the_binary` starts its own empty devnet.
 
 mod support;
 
@@ -16,21 +18,29 @@ use alloy::{
 };
 use lpx_abi::{
     bonding_manager::IBondingManager,
+    controller::IController,
     poll::{IPoll, IPollCreator},
     rounds_manager::IRoundsManager,
     ticket_broker::ITicketBroker,
     token::ILivepeerToken,
 };
-use lpx_e2e::Protocol;
+use lpx_deployer::AddressBook;
+use lpx_e2e::{anvil_signers, bare_devnet, repo_root, Protocol};
 use support::Lpx;
 
 fn lpt(n: &str) -> U256 {
     parse_ether(n).unwrap()
 }
 
+/// A view of a contract the address book does not name (a poll), or of a deployment with no
+/// `Protocol` around it.
+async fn view_at<C: SolCall>(provider: &impl Provider, to: Address, call: C) -> C::Return {
+    let tx = TransactionRequest::default().with_to(to).with_input(call.abi_encode());
+    C::abi_decode_returns(&provider.call(tx).await.expect("view")).expect("view reply")
+}
+
 async fn poll_view<C: SolCall>(p: &Protocol, poll: Address, call: C) -> C::Return {
-    let tx = TransactionRequest::default().with_to(poll).with_input(call.abi_encode());
-    C::abi_decode_returns(&p.provider.call(tx).await.expect("poll view")).expect("poll reply")
+    view_at(&p.provider, poll, call).await
 }
 
 async fn delegator(p: &Protocol, who: Address) -> IBondingManager::getDelegatorReturn {
@@ -122,9 +132,15 @@ async fn every_command_end_to_end() {
     let e = lpx.fails(Some(o), &["reward"]).await;
     assert!(e.contains("BondingManager.reward reverted: caller has already called reward for the current round"), "{e}");
     p.next_round().await;
+    // An active orchestrator changes its rates only after this round's reward (spec V32).
+    let e = lpx.fails(Some(o), &["transcoder", "--reward-cut", "5%", "--fee-share", "50%"]).await;
+    assert!(e.contains("caller can't be active or must have already called reward for the current round"), "{e}");
     lpx.ok(Some(o), &["reward"]).await;
     let t = p.view("BondingManager", IBondingManager::getTranscoderCall { _transcoder: addr(o) }).await;
     assert_eq!(t.lastRewardRound, round(&p).await);
+    lpx.ok(Some(o), &["transcoder", "--reward-cut", "5%", "--fee-share", "50%"]).await;
+    let t = p.view("BondingManager", IBondingManager::getTranscoderCall { _transcoder: addr(o) }).await;
+    assert_eq!((t.rewardCut, t.feeShare), (U256::from(50_000), U256::from(500_000)));
 
     // The delegator claims its rewards, unbonds, rebonds, unbonds again and withdraws.
     lpx.ok(Some(d), &["claim"]).await;
@@ -150,6 +166,18 @@ async fn every_command_end_to_end() {
     lpx.ok(Some(d), &["withdraw-stake", "1"]).await;
     let after = p.view("LivepeerToken", ILivepeerToken::balanceOfCall { account: addr(d) }).await;
     assert_eq!(after, before + lpt("50"));
+
+    // d2 unbonds everything it has (rewards included), then rebonds that lock to the
+    // orchestrator from the unbonded state (rebondFromUnbonded).
+    lpx.ok(Some(d2), &["claim"]).await;
+    let all = delegator(&p, addr(d2)).await.bondedAmount;
+    assert!(all > lpt("200"), "d2's rewards were claimed into its bond: {all}");
+    lpx.ok(Some(d2), &["unbond", &format!("{all}wei")]).await;
+    let dd2 = delegator(&p, addr(d2)).await;
+    assert_eq!((dd2.bondedAmount, dd2.delegateAddress), (U256::ZERO, Address::ZERO));
+    lpx.ok(Some(d2), &["rebond", "0", "--to", &s(addr(o))]).await;
+    let dd2 = delegator(&p, addr(d2)).await;
+    assert_eq!((dd2.bondedAmount, dd2.delegateAddress), (all, addr(o)));
 
     // The broadcaster funds a deposit and a reserve; one winning ticket pays the orchestrator,
     // who withdraws part of its fees.
@@ -199,6 +227,7 @@ async fn every_command_end_to_end() {
     assert!(text.contains(&format!("account {}", addr(d))) && text.contains("pending stake"), "{text}");
 
     polls(&p, &lpx).await;
+    keystore_and_alias(&p).await;
     eprintln!("cli e2e: {:.1} s", started.elapsed().as_secs_f64());
 }
 
@@ -265,4 +294,91 @@ async fn polls(p: &Protocol, lpx: &Lpx<'_>) {
     assert_eq!(t["result"], if yes_wins { "passed" } else { "rejected" });
     // The devnet answers every block number with its latest state, and the tally says so.
     assert_eq!(t["stateAt"], "latest block (the node does not serve historical state)");
+}
+
+/// A signer from an encrypted keystore (password in a file), and the RPC URL from an alias
+/// in the nearest foundry.toml with a `${VAR}` in it: the address book then defaults to
+/// `deployments/<alias>.json` beside that foundry.toml. A deposit proves all three.
+async fn keystore_and_alias(p: &Protocol) {
+    let who = 7;
+    let dir = std::env::temp_dir().join(format!("lpx-cli-keystore-{}", std::process::id()));
+    let nested = dir.join("work/here");
+    std::fs::create_dir_all(&nested).unwrap();
+    std::fs::write(dir.join("foundry.toml"), "[rpc_endpoints]\nlocal_net = \"${LPX_E2E_NODE}\"\n").unwrap();
+    p.book.save(&dir.join("deployments/local-net.json")).expect("address book");
+    let key = anvil_signers()[who].to_bytes();
+    alloy::signers::local::PrivateKeySigner::encrypt_keystore(&dir, &mut rand::thread_rng(), key, "correct horse", Some("key.json"))
+        .expect("keystore");
+    std::fs::write(dir.join("password"), "correct horse\n").unwrap();
+
+    let lpx = |args: &[&str]| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lpx"));
+        cmd.current_dir(&nested)
+            .args(["--rpc-url", "local_net", "--keystore"])
+            .arg(dir.join("key.json"))
+            .arg("--password-file")
+            .arg(dir.join("password"))
+            .args(args)
+            .env("LPX_E2E_NODE", p.devnet.url())
+            .env_remove("LPX_PRIVATE_KEY")
+            .env_remove("LPX_RPC_URL")
+            .env_remove("LPX_DEPLOYMENTS");
+        cmd.output().expect("lpx runs")
+    };
+    let out = lpx(&["deposit", "0.01ETH"]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "lpx deposit with a keystore failed:\n{stderr}\n{stdout}");
+    assert_eq!(sender_info(p, p.accounts[who]).await.sender.deposit, lpt("0.01"));
+
+    std::fs::write(dir.join("password"), "tr0ub4dor\n").unwrap();
+    let out = lpx(&["deposit", "0.01ETH"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && stderr.contains("wrong password"), "{stderr}");
+    assert!(!stderr.contains("tr0ub4dor"), "the password is never printed: {stderr}");
+    assert_eq!(sender_info(p, p.accounts[who]).await.sender.deposit, lpt("0.01"), "nothing was sent");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `lpx deploy` on an empty devnet: the protocol lands, the Treasury owns the Controller,
+/// the address book is written, the key is never printed, and a second run sends nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn deploy_through_the_binary() {
+    let (devnet, provider, _) = bare_devnet().await;
+    let book_path = std::env::temp_dir().join(format!("lpx-cli-deploy-{}.json", std::process::id()));
+    let key = alloy::hex::encode_prefixed(anvil_signers()[0].to_bytes());
+    let deploy = || {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_lpx"))
+            .current_dir(repo_root())
+            .args(["--rpc-url", &devnet.url(), "--deployments"])
+            .arg(&book_path)
+            .args(["deploy", "--config", "deployments/devnet.toml"])
+            .env("LPX_PRIVATE_KEY", &key)
+            .env_remove("LPX_RPC_URL")
+            .env_remove("LPX_DEPLOYMENTS")
+            .output()
+            .expect("lpx runs");
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
+        assert!(out.status.success(), "lpx deploy failed:\n{stderr}\n{stdout}");
+        let bare_key = key.trim_start_matches("0x");
+        assert!(!stdout.contains(bare_key) && !stderr.contains(bare_key), "the key is never printed");
+        stdout
+    };
+
+    let first = deploy();
+    let book = AddressBook::load(&book_path).expect("readable book").expect("book written");
+    for name in ["Controller", "LivepeerToken", "Minter", "RoundsManager", "BondingManager", "TicketBroker", "LivepeerGovernor", "Treasury"] {
+        let address = book.address(name).unwrap_or_else(|| panic!("{name} missing from the book"));
+        assert!(first.contains(&address.to_string()), "{name} printed with its address:\n{first}");
+        assert!(!provider.get_code_at(address).await.unwrap().is_empty(), "{name} has code");
+    }
+    let owner = view_at(&provider, book.address("Controller").unwrap(), IController::ownerCall {}).await;
+    assert_eq!(owner, book.address("Treasury").unwrap());
+    let period = view_at(&provider, book.address("BondingManager").unwrap(), IBondingManager::unbondingPeriodCall {}).await;
+    assert_eq!(period, 2, "devnet.toml's unbonding period");
+
+    let nonce = provider.get_transaction_count(anvil_signers()[0].address()).await.unwrap();
+    let second = deploy();
+    assert!(second.contains("nothing to do"), "{second}");
+    assert_eq!(provider.get_transaction_count(anvil_signers()[0].address()).await.unwrap(), nonce, "no transaction sent");
+    std::fs::remove_file(&book_path).ok();
 }

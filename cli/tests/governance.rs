@@ -1,6 +1,7 @@
 //! Governance end to end through the `lpx` binary on one devnet with the protocol deployed
 //! as `deployments/devnet.toml` says (the Treasury owns the Controller): proposals made,
-//! voted with delegator override, queued and executed by `lpx gov`; a parameter change, an
+//! voted with delegator override in both orders and through a non-self-delegated account
+//! (spec V60), queued and executed by `lpx gov`; a parameter change, a raw `--call`, an
 //! upgrade of a proxied contract that keeps its state, a proposal defeated below quorum, a
 //! second execution refused, and a cancellation. Every effect is read back from the chain.
 
@@ -12,7 +13,7 @@ use alloy::{
 };
 use lpx_abi::{
     bonding_manager::IBondingManager, controller::IController, governor::ILivepeerGovernor as G,
-    rounds_manager::IRoundsManager, service_registry::IServiceRegistry, token::ILivepeerToken,
+    minter::IMinter, rounds_manager::IRoundsManager, service_registry::IServiceRegistry, token::ILivepeerToken,
 };
 use lpx_contract_build::{build, nitro_wasm, ContractPackage};
 use lpx_e2e::{repo_root, Protocol};
@@ -71,9 +72,12 @@ async fn proposals_change_parameters_and_upgrade_contracts() {
     let lpx = Lpx::new(&p, "gov");
     // T: an orchestrator with 1000 LPT of its own; D: its delegator (500); V: self-bonded
     // (300), which in Livepeer makes it a registered transcoder in the active set too. The
-    // total active stake is 1800.
-    let (t, d, v) = (1, 2, 3);
-    let (ta, da, va) = (p.accounts[t], p.accounts[d], p.accounts[v]);
+    // total active stake is 1800. X bonds 200 to D, which is not self-delegated: X's stake
+    // is outside the active set, BondingVotes gives X no votes (an account delegating to an
+    // unregistered address has none, the H-02 fix of spec §16), and X's vote takes nothing
+    // from D's (spec §10.3: no override through a non-self-delegated delegate).
+    let (t, d, v, x) = (1, 2, 3, 4);
+    let (ta, da, va, xa) = (p.accounts[t], p.accounts[d], p.accounts[v], p.accounts[x]);
     let v2 = deploy_registry_v2(&p).await;
 
     p.next_round().await;
@@ -81,6 +85,7 @@ async fn proposals_change_parameters_and_upgrade_contracts() {
     p.send(ta, "BondingManager", IBondingManager::transcoderCall { _rewardCut: U256::ZERO, _feeShare: U256::ZERO }).await;
     bond(&p, da, lpt("500"), ta).await;
     bond(&p, va, lpt("300"), va).await;
+    bond(&p, xa, lpt("200"), da).await;
     p.send(ta, "ServiceRegistry", IServiceRegistry::setServiceURICall { _serviceURI: "https://t.example:8935".into() }).await;
     // Bonds count from the next round, and a proposer's power is read at the start of the
     // round it proposes in.
@@ -97,7 +102,23 @@ async fn proposals_change_parameters_and_upgrade_contracts() {
     let bad = lpx.fails(Some(t), &["gov", "propose", "--description", "x", "--set", "bonding.unbondingPeriod=soon"]).await;
     assert!(bad.contains("\"soon\" is not a valid uint64"), "{bad}");
 
-    let a = propose(&lpx, t, &["--description", "Shorten the unbonding period\n\nFive rounds.", "--set", "bonding.unbondingPeriod=5"]).await;
+    let target_rate = p.view("Minter", IMinter::targetBondingRateCall {}).await;
+    assert_ne!(target_rate, U256::from(400_000_000u64));
+    let a = propose(
+        &lpx,
+        t,
+        &[
+            "--description",
+            "Shorten the unbonding period\n\nFive rounds, and a 40% target bonding rate.",
+            "--set",
+            "bonding.unbondingPeriod=5",
+            "--call",
+            "Minter",
+            "setTargetBondingRate(uint256)",
+            "400000000",
+        ],
+    )
+    .await;
     let b = propose(&lpx, v, &["--description", "Longer rounds", "--set", "rounds.roundLength=30"]).await;
     let up = format!("ServiceRegistry={v2}");
     let c = propose(&lpx, t, &["--description", "ServiceRegistry v2", "--upgrade", &up]).await;
@@ -115,25 +136,38 @@ async fn proposals_change_parameters_and_upgrade_contracts() {
     p.next_round().await;
     assert_eq!(show(&lpx, &a).await["state"], "Active");
 
-    // Delegator override: D votes against first, then its orchestrator for; D's 500 leaves
-    // T's 1500.
+    // Delegator override, delegator first (V60's second case): D votes against, then its
+    // orchestrator for; D's 500 leaves T's 1500.
     lpx.ok(Some(d), &["gov", "vote", &a, "against"]).await;
     assert_eq!(votes(&p, &a).await, (lpt("500"), U256::ZERO, U256::ZERO));
     lpx.ok(Some(t), &["gov", "vote", &a, "for", "--reason", "faster exits"]).await;
     assert_eq!(votes(&p, &a).await, (lpt("500"), lpt("1000"), U256::ZERO));
     lpx.ok(Some(v), &["gov", "vote", &a, "abstain"]).await;
     assert_eq!(votes(&p, &a).await, (lpt("500"), lpt("1000"), lpt("300")));
+    // X votes after its delegate D: its vote is recorded, with no weight, and D keeps its 500.
+    lpx.ok(Some(x), &["gov", "vote", &a, "against"]).await;
+    assert_eq!(votes(&p, &a).await, (lpt("500"), lpt("1000"), lpt("300")));
+    let voted = p.view("LivepeerGovernor", G::hasVotedCall { proposalId: a.parse().unwrap(), account: xa }).await;
+    assert!(voted, "X's vote is recorded");
     let again = lpx.fails(Some(d), &["gov", "vote", &a, "for"]).await;
     assert!(again.contains("already voted"), "{again}");
     // B: only V's 300 of the 1800 at stake votes, below the 33.33% quorum (599.94).
     lpx.ok(Some(v), &["gov", "vote", &b, "for"]).await;
+    // Orchestrator first (V60's first case): T's 1500 counts for, until D votes against and
+    // takes its 500 with it. X votes before its delegate D this time: still no override.
     lpx.ok(Some(t), &["gov", "vote", &c, "for"]).await;
+    assert_eq!(votes(&p, &c).await, (U256::ZERO, lpt("1500"), U256::ZERO));
+    lpx.ok(Some(x), &["gov", "vote", &c, "against"]).await;
+    assert_eq!(votes(&p, &c).await, (U256::ZERO, lpt("1500"), U256::ZERO));
+    lpx.ok(Some(d), &["gov", "vote", &c, "against"]).await;
+    assert_eq!(votes(&p, &c).await, (lpt("500"), lpt("1000"), U256::ZERO));
 
     let shown = show(&lpx, &a).await;
     assert_eq!(shown["votes"]["for"], lpt("1000").to_string());
     let quorum = lpt("1800") * U256::from(333_300) / U256::from(1_000_000);
     assert_eq!(shown["quorum"], quorum.to_string());
     assert_eq!(shown["actions"][0], "BondingManager.setUnbondingPeriod(5)");
+    assert_eq!(shown["actions"][1], "Minter.setTargetBondingRate(400000000)");
 
     // After the deadline round: A and C succeeded, B is defeated.
     let deadline: U256 = shown["deadline"].as_str().unwrap().parse().unwrap();
@@ -151,6 +185,7 @@ async fn proposals_change_parameters_and_upgrade_contracts() {
     lpx.ok(Some(d), &["gov", "execute", &a]).await;
     assert_eq!(show(&lpx, &a).await["state"], "Executed");
     assert_eq!(p.view("BondingManager", IBondingManager::unbondingPeriodCall {}).await, 5);
+    assert_eq!(p.view("Minter", IMinter::targetBondingRateCall {}).await, U256::from(400_000_000u64));
     let twice = lpx.fails(Some(d), &["gov", "execute", &a]).await;
     assert!(twice.contains("Governor: proposal not successful"), "{twice}");
 
