@@ -10,7 +10,10 @@ use ff::software::scaling::Flags;
 /// How to resample.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Filter {
-    /// Renditions: bilinear with accurate rounding, bit-exact (no CPU-specific shortcuts).
+    /// Renditions: bicubic with accurate rounding, bit-exact (no CPU-specific shortcuts).
+    /// Bicubic is FFmpeg's default scaler (what `ffmpeg -vf scale` and go-livepeer's filter
+    /// graphs use); bilinear blurs more: on the 1080p benchmark segment, bilinear output is
+    /// only 42.5 dB (720p) / 37.8 dB (240p) PSNR from the bicubic picture before any encoding.
     Rendition,
     /// Fingerprints: area averaging, bit-exact.
     Thumbnail,
@@ -20,7 +23,7 @@ impl Filter {
     fn flags(self) -> Flags {
         let base = Flags::ACCURATE_RND | Flags::BITEXACT;
         match self {
-            Filter::Rendition => Flags::BILINEAR | base,
+            Filter::Rendition => Flags::BICUBIC | base,
             Filter::Thumbnail => Flags::AREA | base,
         }
     }
