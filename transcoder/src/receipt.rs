@@ -18,7 +18,8 @@ pub const RECEIPT_VERSION: u32 = 1;
 /// every change that alters output bytes for the same input and library versions, so a
 /// receipt made by an older build is not re-run and reported as fraud.
 ///
-/// 2: bicubic scaling (was bilinear), openh264 IDR bit ratio 600% (was 400%).
+/// 2: bicubic scaling (was bilinear), cascaded from the largest rendition (was each from the
+/// source), openh264 IDR bit ratio 600% (was 400%).
 pub const ENCODING_REVISION: u32 = 2;
 
 /// The transcoder's identity: this crate's version, the encoding recipe's revision and the
