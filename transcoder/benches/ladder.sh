@@ -4,8 +4,13 @@
 # lpx-transcoder (openh264) and by the ffmpeg CLI (libx264 -preset veryfast, one shared decode).
 # Reports median wall and CPU time, real-time factor, peak RSS, and per-rendition PSNR against
 # the source scaled to the rendition's size (ffmpeg's psnr filter), plus measured bitrates.
+# The reference is scaled twice: bicubic (libswscale's default, which the ffmpeg ladder's own
+# scale filter also uses, so x264's renditions are compared with exactly their own input) and
+# Lanczos (which neither side uses: a neutral cross-check of the scaler choice).
 #
 # Usage: transcoder/benches/ladder.sh [runs]   (default 3; CARGO_TARGET_DIR is honoured)
+# LPX_BENCH_BEFORE=<lpx-transcoder binary> adds an older build as a third contender in the
+# same runs (before/after comparisons).
 set -euo pipefail
 runs="${1:-3}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -40,36 +45,65 @@ measure() { # label, command...; appends "wall cpu rss_kib" to $work/<label>.txt
   echo "$wall $(python3 -c "print($user+$sys)") $rss" >> "$work/$label.txt"
 }
 
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq 1 "$runs"); do
   rm -rf "$work/lpx" "$work/ff"; mkdir -p "$work/lpx" "$work/ff"
   measure lpx "$bin" transcode "$src" --profiles bench --out "$work/lpx" -j "$(nproc)"
+  if [ -n "${LPX_BENCH_BEFORE:-}" ]; then
+    rm -rf "$work/before"; mkdir -p "$work/before"
+    measure before "$LPX_BENCH_BEFORE" transcode "$src" --profiles bench --out "$work/before" -j "$(nproc)"
+  fi
   measure ffmpeg bash -c "$(declare -f ffmpeg_ladder); src='$src'; sizes=(${sizes[*]}); rates=(${rates[*]}); names=(${names[*]}); ffmpeg_ladder '$work/ff'"
 done
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 col() { awk -v c="$2" '{print $c}' "$work/$1.txt" | median; }
-psnr() { # rendition, WxH -> average luma/all PSNR against the source scaled to WxH
-  ffmpeg -v info -i "$1" -i "$src" -lavfi "[0:v]setpts=PTS-STARTPTS[d];[1:v]setpts=PTS-STARTPTS,scale=${2/x/:}:flags=bicubic[r];[d][r]psnr=shortest=1" -f null - 2>&1 \
-    | sed -n 's/.*PSNR y:\([0-9.inf]*\).* average:\([0-9.inf]*\).*/\1 \2/p' | tail -1
+psnr() { # rendition, WxH, scaler -> "luma / all" average PSNR against the source scaled to WxH
+  ffmpeg -v info -i "$1" -i "$src" -lavfi "[0:v]setpts=PTS-STARTPTS[d];[1:v]setpts=PTS-STARTPTS,scale=${2/x/:}:flags=$3[r];[d][r]psnr=shortest=1" -f null - 2>&1 \
+    | sed -n 's/.*PSNR y:\([0-9.inf]*\).* average:\([0-9.inf]*\).*/\1 \/ \2/p' | tail -1
 }
+delta() { python3 -c "import sys; a, b = (float(x.split('/')[1]) for x in sys.argv[1:]); print(f'{a - b:+.2f}')" "$1" "$2"; }
 kbps() { ffprobe -v error -select_streams v:0 -show_entries packet=size -of csv=p=0 "$1" | awk -v s="$media_secs" '{b+=$1} END {printf "%.0f", b*8/s/1000}'; }
 
-echo "input: $src ($frames frames, $media_secs s), $runs runs each, $(nproc) cores"
+echo "input: $src ($frames frames, $media_secs s), $runs runs each, $(nproc) cores, load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "openh264 asm: $(nm -C "$bin" 2>/dev/null | grep -c -E '_(sse2|ssse3|sse41|avx2)$' || true) SIMD symbols linked"
 echo
 echo "| encoder | median wall s | median CPU s | real-time factor | peak RSS MiB |"
 echo "|---|---|---|---|---|"
-for l in lpx ffmpeg; do
+contenders=(lpx ffmpeg); [ -n "${LPX_BENCH_BEFORE:-}" ] && contenders+=(before)
+for l in "${contenders[@]}"; do
   w=$(col $l 1); c=$(col $l 2); m=$(col $l 3)
   echo "| $l | $w | $c | $(python3 -c "print(round($media_secs/$w,2))")x | $(python3 -c "print(round($m/1024))") |"
 done
 lw=$(col lpx 1); fw=$(col ffmpeg 1); lc=$(col lpx 2); fc=$(col ffmpeg 2)
 echo
 echo "throughput ratio lpx/ffmpeg: wall $(python3 -c "print(round($fw/$lw,2))")x, CPU $(python3 -c "print(round($fc/$lc,2))")x"
+if [ -n "${LPX_BENCH_BEFORE:-}" ]; then
+  bw=$(col before 1); bc=$(col before 2)
+  echo "throughput ratio before/ffmpeg: wall $(python3 -c "print(round($fw/$bw,2))")x, CPU $(python3 -c "print(round($fc/$bc,2))")x"
+  echo "per-run CPU s: lpx $(awk '{printf "%s ", $2}' "$work/lpx.txt")| ffmpeg $(awk '{printf "%s ", $2}' "$work/ffmpeg.txt")| before $(awk '{printf "%s ", $2}' "$work/before.txt")"
+else
+  echo "per-run CPU s: lpx $(awk '{printf "%s ", $2}' "$work/lpx.txt")| ffmpeg $(awk '{printf "%s ", $2}' "$work/ffmpeg.txt")"
+fi
 echo
-echo "| rendition | lpx PSNR y / avg dB | lpx kbps | ffmpeg PSNR y / avg dB | ffmpeg kbps |"
-echo "|---|---|---|---|---|"
 stem=$(basename "$src" .ts)
-for i in 0 1 2 3; do
-  echo "| ${names[$i]} ${sizes[$i]} ${rates[$i]} | $(psnr "$work/lpx/$stem/${names[$i]}.ts" "${sizes[$i]}") | $(kbps "$work/lpx/$stem/${names[$i]}.ts") | $(psnr "$work/ff/${names[$i]}.ts" "${sizes[$i]}") | $(kbps "$work/ff/${names[$i]}.ts") |"
+for ref in bicubic lanczos; do
+  echo "PSNR against the source scaled with $ref:"
+  echo
+  echo "| rendition | lpx PSNR y / avg dB | lpx kbps | ffmpeg PSNR y / avg dB | ffmpeg kbps | Δ avg dB |"
+  echo "|---|---|---|---|---|---|"
+  for i in 0 1 2 3; do
+    l=$(psnr "$work/lpx/$stem/${names[$i]}.ts" "${sizes[$i]}" $ref); f=$(psnr "$work/ff/${names[$i]}.ts" "${sizes[$i]}" $ref)
+    echo "| ${names[$i]} ${sizes[$i]} ${rates[$i]} | $l | $(kbps "$work/lpx/$stem/${names[$i]}.ts") | $f | $(kbps "$work/ff/${names[$i]}.ts") | $(delta "$l" "$f") |"
+  done
+  if [ -n "${LPX_BENCH_BEFORE:-}" ]; then
+    echo
+    echo "| rendition | before PSNR y / avg dB | before kbps | Δ avg dB vs ffmpeg |"
+    echo "|---|---|---|---|"
+    for i in 0 1 2 3; do
+      b=$(psnr "$work/before/$stem/${names[$i]}.ts" "${sizes[$i]}" $ref); f=$(psnr "$work/ff/${names[$i]}.ts" "${sizes[$i]}" $ref)
+      echo "| ${names[$i]} | $b | $(kbps "$work/before/$stem/${names[$i]}.ts") | $(delta "$b" "$f") |"
+    done
+  fi
+  echo
 done

@@ -17,7 +17,7 @@ pub use hash::{cid_v1_raw, keccak_file};
 pub use pipeline::{transcode_file, Progress, RenditionOutput, SourceInfo, Timeline, TranscodeOptions, TranscodeOutput, MAX_INPUT_SIDE};
 pub use probe::{probe, AudioInfo, MediaInfo, VideoInfo};
 pub use profile::{Format, Fps, Gop, H264Profile, Profile};
-pub use receipt::{transcoder_identity, Receipt, RenditionReceipt, RECEIPT_VERSION};
+pub use receipt::{transcoder_identity, Receipt, RenditionReceipt, ENCODING_REVISION, RECEIPT_VERSION};
 pub use verify::{verify_cheap, verify_full, RenditionVerdict, VerifyReport, BITRATE_CEILING, MIN_MEAN_THUMB_PSNR_DB, MIN_THUMB_PSNR_DB};
 
 /// Re-exported so callers can build a signer without naming the alloy crates.

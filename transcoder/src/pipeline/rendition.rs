@@ -2,13 +2,14 @@
 //! strictly in order on one thread, so its output depends only on the frames it is given.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::error::{Error, Result};
 use crate::ffi::demux::StreamInfo;
 use crate::ffi::ff;
 use crate::ffi::mux::{Muxer, VideoStreamSpec};
 use crate::ffi::openh264::{AccessUnit, EncoderSettings, H264Encoder};
-use crate::ffi::scale::{Filter, Scaler, Target};
+use crate::ffi::scale::{Filter, Picture, Scaler, Target};
 use crate::pipeline::fps::FpsConverter;
 use crate::profile::{Gop, Profile};
 
@@ -21,11 +22,25 @@ pub(crate) struct Finished {
     pub(crate) video_bytes: u64,
 }
 
+/// Where a rendition takes its pictures from (see `cascade_plan`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ScaleFrom {
+    /// Scales each decoded source frame.
+    Source,
+    /// Encodes the shared intermediate picture as is (it is this rendition's size).
+    Intermediate,
+    /// Scales the shared intermediate picture.
+    ScaledIntermediate,
+}
+
 pub(crate) struct Rendition {
     profile: Profile,
     width: u32,
     height: u32,
+    from: ScaleFrom,
     scaler: Scaler,
+    /// The current picture when it is the shared intermediate one.
+    shared_picture: Option<Arc<ff::frame::Video>>,
     fps: FpsConverter,
     encoder: H264Encoder,
     /// Created on the first access unit, whose SPS/PPS become the stream's extradata.
@@ -54,7 +69,7 @@ pub(crate) struct Shared<'a> {
 }
 
 impl Rendition {
-    pub(crate) fn new(profile: &Profile, (width, height): (u32, u32), shared: &Shared<'_>, path: PathBuf) -> Result<Self> {
+    pub(crate) fn new(profile: &Profile, (width, height): (u32, u32), from: ScaleFrom, shared: &Shared<'_>, path: PathBuf) -> Result<Self> {
         let (frame_duration_90k, fps_f32, frame_rate) = match profile.fps {
             Some(f) => (
                 crate::ffi::rescale(90_000, i64::from(f.den), i64::from(f.num)).max(1),
@@ -71,7 +86,9 @@ impl Rendition {
             profile: profile.clone(),
             width,
             height,
+            from,
             scaler: Scaler::new(width, height, Target::I420, Filter::Rendition),
+            shared_picture: None,
             fps: FpsConverter::new(profile.fps),
             encoder: H264Encoder::new(&settings, &profile.name)?,
             muxer: None,
@@ -90,8 +107,9 @@ impl Rendition {
         })
     }
 
-    /// Takes one decoded source frame with its (already offset) timestamp.
-    pub(crate) fn video(&mut self, frame: &ff::frame::Video, ts_90k: i64) -> Result<()> {
+    /// Takes one decoded source frame, the shared intermediate picture scaled from it (when
+    /// the transcode cascades), and the frame's (already offset) timestamp.
+    pub(crate) fn video(&mut self, frame: &ff::frame::Video, intermediate: Option<&Arc<ff::frame::Video>>, ts_90k: i64) -> Result<()> {
         let placement = self.fps.place(ts_90k);
         if self.has_picture {
             for ts in placement.repeat_previous {
@@ -99,7 +117,16 @@ impl Rendition {
             }
         }
         if let Some(ts) = placement.this {
-            if let Err(e) = self.scaler.scale(frame).map(|_| ()) {
+            let scaled = match (self.from, intermediate) {
+                (ScaleFrom::Source, _) => self.scaler.scale(frame).map(|_| ()),
+                (ScaleFrom::ScaledIntermediate, Some(mid)) => self.scaler.scale(mid).map(|_| ()),
+                (ScaleFrom::Intermediate, Some(mid)) => {
+                    self.shared_picture = Some(Arc::clone(mid));
+                    Ok(())
+                }
+                (_, None) => Err(Error::Internal("no intermediate picture for a cascaded rendition".into())),
+            };
+            if let Err(e) = scaled {
                 return Err(self.named(e));
             }
             self.has_picture = true;
@@ -133,7 +160,11 @@ impl Rendition {
             Gop::Default => self.last_idr.is_none(),
             Gop::Millis(ms) => self.last_idr.is_none_or(|last| ts - last >= i64::from(ms) * 90),
         };
-        let pic = self.scaler.current().ok_or_else(|| Error::Internal("no scaled picture".into()))?;
+        let pic = match self.from {
+            ScaleFrom::Intermediate => self.shared_picture.as_deref().map(Picture::of),
+            ScaleFrom::Source | ScaleFrom::ScaledIntermediate => self.scaler.current(),
+        };
+        let pic = pic.ok_or_else(|| Error::Internal("no scaled picture".into()))?;
         let Some(au) = self.encoder.encode(&pic, ts.div_euclid(90), force_idr)? else {
             return Err(Error::Encode { rendition: self.profile.name.clone(), message: "encoder skipped a frame".into() });
         };
