@@ -1,5 +1,6 @@
 //! Integration tests: a real devnet over HTTP, driven by alloy clients and `cast`.
 
+mod cargo_stylus;
 mod common;
 mod parity;
 mod rpc;
