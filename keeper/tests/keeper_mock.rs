@@ -104,6 +104,56 @@ async fn two_keepers_side_by_side_send_each_transaction_once() {
     assert!(na > 2 * rounds && nb > rounds, "A sent {na}, B sent {nb}");
 }
 
+/// Two keepers left at the default election, each the reward caller of one orchestrator,
+/// started together every round so their ticks run in step (the worst case for a race):
+/// one `NewRound` per round and no transaction beyond one initializeRound and one reward
+/// per orchestrator. Under the former default (`hash`, 4 slots) these two signers share
+/// the first turn of rounds 1 and 2, and with the gas limit learned in round 1 both sent
+/// initializeRound in round 2.
+#[tokio::test]
+async fn two_keepers_in_the_default_election_never_both_initialize() {
+    let m = Mock::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (signer(1).address(), signer(2).address());
+    let o = [signer(7).address(), signer(8).address()];
+    m.admin(IMockAdmin::addTranscoderCall { t: o[0], s: lpt(100) }).await;
+    m.admin(IMockAdmin::addTranscoderCall { t: o[1], s: lpt(200) }).await;
+    m.admin(IMockAdmin::setRewardCallerForCall { t: o[0], c: a }).await;
+    m.admin(IMockAdmin::setRewardCallerForCall { t: o[1], c: b }).await;
+    let ca = m.config(dir.path(), 1, &o[..1], "");
+    let cb = m.config(dir.path(), 2, &o[1..], "");
+    assert_eq!(ca.rounds.election, lpx_keeper::config::ElectionConfig::Pool { slot_ms: 5000 }, "the default");
+    let rounds = 4u64;
+    for r in 1..=rounds {
+        m.mine_to_round(r).await;
+        let mut ka = keeper(ca.clone()).await;
+        let mut kb = keeper(cb.clone()).await;
+        let (x, y) = tokio::join!(run::once(&mut ka, ONCE), run::once(&mut kb, ONCE));
+        assert!(x.unwrap() && y.unwrap());
+    }
+    let logs = m
+        .provider
+        .get_logs(&alloy::rpc::types::Filter::new().address(m.addr).event_signature(alloy::primitives::keccak256("NewRound(uint256,bytes32)")).from_block(0))
+        .await
+        .unwrap();
+    let mut per_round = std::collections::BTreeMap::<u64, u32>::new();
+    for l in &logs {
+        *per_round.entry(U256::from_be_bytes(l.topics()[1].0).to::<u64>()).or_insert(0) += 1;
+    }
+    let want: std::collections::BTreeMap<u64, u32> = (1..=rounds).map(|r| (r, 1)).collect();
+    assert_eq!(per_round, want, "one NewRound per round");
+    for r in 1..=rounds {
+        for x in o {
+            assert_eq!(m.view(IMockAdmin::rewardCountCall { t: x, r: U256::from(r) }).await, U256::from(1), "round {r}");
+        }
+    }
+    // Nothing else was sent: a second initializeRound would have used a nonce (and reverted).
+    let (na, nb) = (m.nonce(a).await, m.nonce(b).await);
+    assert_eq!(na + nb, rounds + 2 * rounds, "A sent {na}, B sent {nb}");
+    // The pool rotation shares the initialization work.
+    assert!(na > rounds && nb > rounds, "A sent {na}, B sent {nb}");
+}
+
 #[tokio::test]
 async fn tickets_are_redeemed_and_only_final_failures_drop_them() {
     let m = Mock::start().await;
