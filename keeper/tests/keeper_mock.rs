@@ -383,3 +383,157 @@ async fn stale_pool_cache_is_detected_and_hints_stay_exact() {
     assert_eq!(m.view(IMockAdmin::goodHintsCall {}).await, U256::from(3));
     assert_eq!(m.view(IMockAdmin::badHintsCall {}).await, U256::ZERO);
 }
+
+/// A metric's value from a parsed /metrics page: the series named `name` carrying every
+/// label in `labels` (label order and other labels do not matter); 0 when absent.
+fn metric(page: &std::collections::BTreeMap<String, f64>, name: &str, labels: &[(&str, &str)]) -> f64 {
+    page.iter()
+        .filter(|(k, _)| k.split('{').next() == Some(name))
+        .filter(|(k, _)| labels.iter().all(|(l, v)| k.contains(&format!("{l}=\"{v}\""))))
+        .map(|(_, v)| *v)
+        .sum()
+}
+
+/// Waits until /metrics shows `value` for the series (the chain can show a transaction
+/// before the keeper has looked up its receipt); returns the page.
+async fn wait_metric(k: &KeeperProc, name: &str, labels: &[(&str, &str)], value: f64) -> std::collections::BTreeMap<String, f64> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let p = k.metrics().await;
+        if metric(&p, name, labels) == value {
+            return p;
+        }
+        assert!(std::time::Instant::now() < deadline, "{name} {labels:?} never {value}: {p:#?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// `keeper run` as an operator watches it: /metrics carries the documented series and they
+/// move (rounds, rewards, tickets queued, redeemed and dropped by reason, gas by kind, RPC
+/// calls and errors, tick errors); /health is 200 while ticks succeed, 503 once the last
+/// good tick is older than `health_max_tick_age_secs` (RPC answering garbage), 200 again
+/// after; tickets come in through the API and the spool directory (a bad file is set aside
+/// with its reason); an orchestrator active and not rewarded in a round this keeper saw
+/// initialized raises `keeper_rewards_missed_total` and a `MISSED REWARD` error line.
+// Multi-threaded: the proxy serves the keeper process while this thread blocks on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_health_spool_and_missed_rounds_as_an_operator_sees_them() {
+    let m = Mock::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let me = signer(1).address();
+    // Served, but its reward caller is another account: never rewarded by this keeper.
+    let missed = signer(6).address();
+    m.admin(IMockAdmin::addTranscoderCall { t: me, s: lpt(300) }).await;
+    m.admin(IMockAdmin::addTranscoderCall { t: missed, s: lpt(100) }).await;
+    m.admin(IMockAdmin::setRewardCallerForCall { t: missed, c: signer(9).address() }).await;
+    m.mine_to_round(3).await;
+    let sender = signer(3);
+    m.admin_value(IMockAdmin::fundDepositForCall { s: sender.address() }, U256::from(10u64).pow(U256::from(18))).await;
+    let proxy = FaultyProxy::start(&m.anvil.url()).await;
+    let api = lpx_testkit::free_port();
+    std::fs::create_dir(dir.path().join("spool")).unwrap();
+    let extra = format!(
+        "[api]\nlisten = \"127.0.0.1:{api}\"\nhealth_max_tick_age_secs = 2\n[rounds.election]\nmode = \"off\"\n\
+         [tickets]\nbatch_size = 2\nretry_secs = 1\nspool_dir = \"spool\""
+    );
+    let config = dir.path().join("keeper.toml");
+    std::fs::write(&config, m.config_text(&proxy.url(), 1, "", &[me, missed], &extra)).unwrap();
+    let k = KeeperProc::start(&config, 1, api, dir.path().join("keeper.log"));
+
+    let face = U256::from(10u64).pow(U256::from(15));
+    let mut body = Vec::new();
+    for n in 0..3 {
+        body.push(ticket_json(&sender, me, n, 3, face).0);
+    }
+    body.push(ticket_json(&sender, me, 50, 1, face).0); // created in round 1: expired in round 3
+    k.post(&body).await;
+    // Two more through the spool (written aside, then renamed into place), and a file
+    // holding a ticket that cannot be valid.
+    let spool = dir.path().join("spool");
+    let files = serde_json::json!([ticket_json(&sender, me, 10, 3, face).0, ticket_json(&sender, me, 11, 3, face).0]);
+    std::fs::write(spool.join("a.json.tmp"), files.to_string()).unwrap();
+    std::fs::rename(spool.join("a.json.tmp"), spool.join("a.json")).unwrap();
+    let (mut bad, _) = ticket_json(&sender, me, 12, 3, face);
+    bad["recipientRand"] = "1".into();
+    std::fs::write(spool.join("bad.json"), bad.to_string()).unwrap();
+    k.wait_tickets("redeemed", 5).await;
+    k.wait_tickets("dropped", 1).await;
+    assert!(!spool.join("a.json").exists(), "an ingested spool file is removed");
+    assert!(spool.join("bad.json.refused").exists());
+    let why = std::fs::read_to_string(spool.join("bad.json.refused.txt")).unwrap();
+    assert!(why.contains("recipientRand does not match"), "{why}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(3) }).await != U256::from(1) {
+        assert!(std::time::Instant::now() < deadline, "no reward in round 3:\n{}", k.log_text());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let (code, body) = k.health().await;
+    assert_eq!((code, body["status"].as_str(), body["round"].as_u64()), (200, Some("ok"), Some(3)), "{body}");
+    let (me_s, missed_s) = (me.to_string(), missed.to_string());
+    let p = wait_metric(&k, "keeper_rewards_called_total", &[("orchestrator", &me_s)], 1.0).await;
+    assert_eq!(metric(&p, "keeper_rounds_initialized_total", &[]), 1.0, "{p:#?}");
+    assert_eq!(metric(&p, "keeper_rewards_called_total", &[("orchestrator", &me_s)]), 1.0);
+    assert!(metric(&p, "keeper_reward_minted_lpt_wei_total", &[("orchestrator", &me_s)]) > 0.0);
+    assert!(metric(&p, "keeper_reward_errors_total", &[("orchestrator", &missed_s), ("reason", "not_reward_caller")]) >= 1.0);
+    assert_eq!(metric(&p, "keeper_tickets_queued_total", &[]), 6.0);
+    assert_eq!(metric(&p, "keeper_tickets_refused_total", &[]), 1.0);
+    assert_eq!(metric(&p, "keeper_tickets_redeemed_total", &[]), 5.0);
+    assert_eq!(metric(&p, "keeper_ticket_face_value_redeemed_wei_total", &[]), 5e15);
+    assert_eq!(metric(&p, "keeper_tickets_dropped_total", &[("reason", "expired")]), 1.0);
+    assert_eq!(metric(&p, "keeper_tickets_pending", &[]), 0.0);
+    assert_eq!(metric(&p, "keeper_current_round", &[]), 3.0);
+    for kind in ["initializeRound", "reward", "redeem"] {
+        assert!(metric(&p, "lpx_tx_sent_total", &[("kind", kind)]) >= 1.0, "{kind}");
+        assert!(metric(&p, "lpx_gas_used_total", &[("kind", kind)]) > 0.0, "{kind}");
+        assert!(metric(&p, "lpx_gas_spent_wei_total", &[("kind", kind)]) > 0.0, "{kind}");
+    }
+    let calls = metric(&p, "lpx_rpc_calls_total", &[("method", "eth_call")]);
+    assert!(calls > 0.0 && metric(&p, "lpx_rpc_calls_total", &[("method", "eth_sendRawTransaction")]) >= 3.0);
+    assert_eq!(metric(&p, "lpx_rpc_errors_total", &[]), 0.0);
+
+    // The RPC answers garbage: ticks fail, /health turns 503 within the age limit, and the
+    // errors are counted; then it recovers.
+    proxy.set(Fault::Garbage);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (code, body) = k.health().await;
+        if code == 503 {
+            assert_eq!(body["status"], "stale");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "health never went stale: {body}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let p = k.metrics().await;
+    assert!(metric(&p, "lpx_rpc_errors_total", &[]) > 0.0, "{p:#?}");
+    assert!(metric(&p, "keeper_tick_errors_total", &[]) > 0.0);
+    proxy.set(Fault::Pass);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while k.health().await.0 != 200 {
+        assert!(std::time::Instant::now() < deadline, "health never recovered:\n{}", k.log_text());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(metric(&k.metrics().await, "lpx_rpc_calls_total", &[("method", "eth_call")]) > calls, "calls are counted again");
+
+    // Round 4: done as before, and the orchestrator left unrewarded in round 3 is reported.
+    m.mine_to_round(4).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(4) }).await != U256::from(1) {
+        assert!(std::time::Instant::now() < deadline, "no reward in round 4:\n{}", k.log_text());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let p = wait_metric(&k, "keeper_rewards_called_total", &[("orchestrator", &me_s)], 2.0).await;
+    assert_eq!(metric(&p, "keeper_rounds_initialized_total", &[]), 2.0);
+    assert_eq!(metric(&p, "keeper_rewards_called_total", &[("orchestrator", &me_s)]), 2.0);
+    assert_eq!(metric(&p, "keeper_rewards_missed_total", &[("orchestrator", &missed_s)]), 1.0, "{p:#?}");
+    assert_eq!(metric(&p, "keeper_rewards_missed_total", &[("orchestrator", &me_s)]), 0.0);
+    assert_eq!(metric(&p, "keeper_current_round", &[]), 4.0);
+    let log = k.log_text();
+    let line = log.lines().find(|l| l.contains("MISSED REWARD")).unwrap_or_else(|| panic!("no MISSED REWARD line:\n{log}"));
+    assert!(line.contains("ERROR") && line.contains(&missed_s) && line.contains("round=3"), "{line}");
+    let mut k = k;
+    k.signal(libc::SIGTERM);
+    assert_eq!(k.exit_within(Duration::from_secs(20)).await.code(), Some(0));
+}
+
