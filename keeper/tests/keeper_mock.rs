@@ -537,3 +537,52 @@ async fn metrics_health_spool_and_missed_rounds_as_an_operator_sees_them() {
     assert_eq!(k.exit_within(Duration::from_secs(20)).await.code(), Some(0));
 }
 
+/// The two profitability guards hold back what costs more gas than it brings, and let the
+/// same work through once it pays: the reward when the LPT it mints is worth less than
+/// gas × `min_profit_ratio` at `lpt_price_eth`, and a ticket whose face value is below gas
+/// cost × `min_face_value_to_gas` (kept in the queue, not dropped).
+#[tokio::test]
+async fn profitability_guards_skip_what_costs_more_than_it_brings() {
+    let m = Mock::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let me = signer(1).address();
+    m.admin(IMockAdmin::addTranscoderCall { t: me, s: lpt(1000) }).await;
+    m.mine_to_round(2).await;
+    let sender = signer(3);
+    m.admin_value(IMockAdmin::fundDepositForCall { s: sender.address() }, U256::from(10u64).pow(U256::from(18))).await;
+    let cfg = |price: &str, face_ratio: &str| {
+        m.config(
+            dir.path(),
+            1,
+            &[me],
+            &format!(
+                "[rounds.election]\nmode = \"off\"\n[reward]\nmin_profit_ratio = 2.0\nlpt_price_eth = {price}\n\
+                 [tickets]\nretry_secs = 1\nmin_face_value_to_gas = {face_ratio}"
+            ),
+        )
+    };
+    // The round mints 1000 LPT, all of it this orchestrator's (the only stake): worth 1 wei
+    // at 1e-21 ETH per LPT, far below the reward's gas. The ticket's 1000 wei is too.
+    let mut k = keeper(cfg("1e-21", "1.0")).await;
+    let (j, h) = ticket_json(&sender, me, 1, 2, U256::from(1000));
+    assert!(k.add_ticket(ticket(j)).unwrap());
+    assert!(run::once(&mut k, ONCE).await.unwrap());
+    assert_eq!(m.view(IMockAdmin::initializeCountCall {}).await, U256::from(1));
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(2) }).await, U256::ZERO, "reward skipped");
+    let t = k.queue().get(h).unwrap().unwrap();
+    assert_eq!(t.status, Status::Queued, "kept, not dropped");
+    assert!(t.reason.as_deref().unwrap_or("").contains("face value below gas cost"), "{:?}", t.reason);
+    assert_eq!(m.view(IMockAdmin::redeemedCountCall {}).await, U256::ZERO);
+    assert_eq!(m.nonce(me).await, 1, "only initializeRound was sent");
+    drop(k);
+
+    // At 0.01 ETH per LPT the reward pays, and a ratio of 0 lets any ticket through: both
+    // go out in the same round (the ticket once its retry delay, 2 × retry_secs, is over).
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let mut k = keeper(cfg("0.01", "0.0")).await;
+    assert!(run::once(&mut k, ONCE).await.unwrap());
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(2) }).await, U256::from(1), "reward sent");
+    assert_eq!(k.queue().get(h).unwrap().unwrap().status, Status::Redeemed);
+    assert_eq!(m.view(IMockAdmin::redeemedCountCall {}).await, U256::from(1));
+    assert_eq!(m.nonce(me).await, 3);
+}
