@@ -586,3 +586,56 @@ async fn profitability_guards_skip_what_costs_more_than_it_brings() {
     assert_eq!(m.view(IMockAdmin::redeemedCountCall {}).await, U256::from(1));
     assert_eq!(m.nonce(me).await, 3);
 }
+
+/// A reward stuck in the node's pool (nothing is mined) is replaced at the same nonce
+/// with fees raised by `bump_percent` each `bump_after_secs`, stops rising at
+/// `max_fee_gwei` (set here to 1.5 × the first fee cap: room for two bumps), and is mined
+/// exactly once when the node mines again: one reward, one nonce.
+#[tokio::test]
+async fn stuck_reward_is_replaced_with_higher_fees_up_to_the_cap() {
+    use alloy::sol_types::SolCall;
+    let m = Mock::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let me = signer(1).address();
+    m.admin(IMockAdmin::addTranscoderCall { t: me, s: lpt(1000) }).await;
+    m.mine_to_round(1).await;
+    // Someone else initializes the round; then the node stops mining.
+    let init = lpx_abi::rounds_manager::IRoundsManager::initializeRoundCall {}.abi_encode();
+    send(&m.provider, m.admin, Some(m.addr), init.into(), U256::ZERO).await;
+    let base = m.provider.get_block_by_number(alloy::eips::BlockNumberOrTag::Latest).await.unwrap().unwrap().header.base_fee_per_gas.unwrap() as u128;
+    let first = 2 * base; // base_fee_multiplier 2, no tip
+    let cap = first * 3 / 2;
+    let mut cfg = m.config(dir.path(), 1, &[me], "[rounds.election]\nmode = \"off\"");
+    cfg.gas.bump_after_secs = 1;
+    cfg.gas.max_fee_gwei = cap as f64 / 1e9;
+    let mut k = keeper(cfg).await;
+    let _: () = m.provider.client().request("evm_setAutomine", (false,)).await.unwrap();
+    let t0 = std::time::Instant::now();
+    while t0.elapsed() < Duration::from_millis(4500) {
+        assert!(k.tick().await.unwrap().busy, "the reward is in flight");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let rec = k.tx().store().by_label(&format!("reward:{me}:1")).unwrap().expect("reward sent");
+    let mut fees: Vec<u128> = Vec::new();
+    for a in &rec.attempts {
+        if fees.last() != Some(&a.max_fee) {
+            fees.push(a.max_fee);
+        }
+    }
+    // first, +20 %, +20 %; the next +20 % would pass the cap and the +10 % a node requires
+    // of a replacement does not fit under it either: re-broadcast unchanged from then on.
+    let bump = |f: u128| (f * 120).div_ceil(100);
+    assert_eq!(fees, vec![first, bump(first), bump(bump(first))], "fee caps of the attempts");
+    assert!(fees.iter().all(|f| *f <= cap));
+    assert_eq!(m.nonce(me).await, 0, "nothing mined yet");
+    let pool: serde_json::Value = m.provider.client().request("txpool_status", ()).await.unwrap();
+    assert_eq!(pool["pending"], "0x1", "each replacement took the place of the one before");
+
+    let _: () = m.provider.client().request("evm_setAutomine", (true,)).await.unwrap();
+    let _: String = m.provider.client().request("evm_mine", ()).await.unwrap();
+    assert!(run::once(&mut k, ONCE).await.unwrap());
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(1) }).await, U256::from(1));
+    assert_eq!(m.nonce(me).await, 1, "one transaction for the reward, whatever its attempts");
+    let rec = k.tx().store().by_label(&format!("reward:{me}:1")).unwrap().unwrap();
+    assert_eq!(rec.mined_hash, rec.attempts.last().map(|a| a.hash), "the last replacement is the one mined");
+}
