@@ -579,6 +579,12 @@ impl Keeper {
                                 }
                                 self.orch_stake.insert(o, base + minted);
                             }
+                        } else {
+                            // Sent in an earlier round and mined in this one: it rewarded
+                            // this round. Re-read the records before anything else is sent
+                            // (a learned gas limit would skip the simulation that says so).
+                            self.refresh = true;
+                            self.estimate_next.insert(o);
                         }
                     }
                     other => {
@@ -606,6 +612,19 @@ impl Keeper {
         let b = self.chain.addrs.bonding;
         let mut sent = false;
         let mut todo = Vec::new();
+        // A reward still pending from an earlier round rewards the round it lands in (reward
+        // always applies to the current round), and it holds the nonce a new one would
+        // queue behind: a second reward would only revert after it. Wait for it instead.
+        let stale: HashSet<Address> = self
+            .tx
+            .pending_ids()?
+            .into_iter()
+            .filter_map(|(_, label)| {
+                let mut p = label.split(':');
+                let (kind, o, round) = (p.next()?, p.next()?.parse::<Address>().ok()?, p.next()?.parse::<u64>().ok()?);
+                (kind == "reward" && round < r).then_some(o)
+            })
+            .collect();
         for o in self.cfg.orchestrators.iter().map(|o| o.address) {
             if self.orchs.get(&o) != Some(&Orch::Todo) {
                 continue;
@@ -615,6 +634,7 @@ impl Keeper {
                 Some(rec) if rec.status == TxStatus::Mined => {
                     self.orchs.insert(o, Orch::Done);
                 }
+                _ if stale.contains(&o) => {}
                 _ => todo.push(o),
             }
         }

@@ -639,3 +639,40 @@ async fn stuck_reward_is_replaced_with_higher_fees_up_to_the_cap() {
     let rec = k.tx().store().by_label(&format!("reward:{me}:1")).unwrap().unwrap();
     assert_eq!(rec.mined_hash, rec.attempts.last().map(|a| a.hash), "the last replacement is the one mined");
 }
+
+/// A reward still pending when its round ends (here: the node lost it) is not doubled by a
+/// reward for the next round: when the keeper re-sends it, it rewards the round it lands
+/// in, and nothing else goes out. Before, the keeper queued a second reward behind it at
+/// the next nonce, which reverted once the first was mined.
+#[tokio::test]
+async fn reward_pending_at_round_end_is_not_sent_twice() {
+    use alloy::sol_types::SolCall;
+    let m = Mock::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let me = signer(1).address();
+    m.admin(IMockAdmin::addTranscoderCall { t: me, s: lpt(1000) }).await;
+    let init: alloy::primitives::Bytes = lpx_abi::rounds_manager::IRoundsManager::initializeRoundCall {}.abi_encode().into();
+    m.mine_to_round(1).await;
+    send(&m.provider, m.admin, Some(m.addr), init.clone(), U256::ZERO).await;
+    let mut cfg = m.config(dir.path(), 1, &[me], "[rounds.election]\nmode = \"off\"\n[rounds]\ninitialize = false");
+    cfg.gas.bump_after_secs = 1;
+    let mut k = keeper(cfg).await;
+    let _: () = m.provider.client().request("evm_setAutomine", (false,)).await.unwrap();
+    k.tick().await.unwrap();
+    assert!(k.tx().store().by_label(&format!("reward:{me}:1")).unwrap().is_some(), "reward sent in round 1");
+    // The node loses it and round 1 ends without it; someone initializes round 2.
+    let _: () = m.provider.client().request("anvil_dropAllTransactions", ()).await.unwrap();
+    let _: () = m.provider.client().request("evm_setAutomine", (true,)).await.unwrap();
+    m.mine_to_round(2).await;
+    send(&m.provider, m.admin, Some(m.addr), init, U256::ZERO).await;
+    // Ticks in round 2 past bump_after_secs: the lost reward is sent again at its nonce.
+    let t0 = std::time::Instant::now();
+    while t0.elapsed() < Duration::from_millis(2500) {
+        k.tick().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(run::once(&mut k, ONCE).await.unwrap());
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(1) }).await, U256::ZERO);
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(2) }).await, U256::from(1), "it rewarded round 2");
+    assert_eq!(m.nonce(me).await, 1, "one reward transaction, no second one behind it");
+}
