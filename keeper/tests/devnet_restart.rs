@@ -477,10 +477,12 @@ async fn keeper_killed_with_tickets_queued() {
     set_automine(&chain, true).await;
     mine_one(&chain).await;
 
-    // 3. Killed at random moments while it redeems, restarted at once.
+    // 3. Killed at random moments while it redeems, restarted at once. After a start the
+    //    first redemption goes out about 1 s later here (its simulation is the slow part),
+    //    then one every ~1.2 s: the kills land before, during or after a send.
     let mut k = k;
     for _ in 0..3 {
-        tokio::time::sleep(Duration::from_millis(rand::random_range(0..300))).await;
+        tokio::time::sleep(Duration::from_millis(rand::random_range(300..1800))).await;
         let at = chain.get_transaction_count(keeper).await.unwrap();
         k.kill9();
         eprintln!("killed at nonce {at} of {}", 2 + N);
