@@ -133,11 +133,22 @@ impl Default for StateConfig {
 }
 
 /// How keepers that all initialize rounds avoid sending duplicates: each waits its turn
-/// after the round starts, then checks the chain before sending.
+/// after the round starts, then checks the chain before sending. Only `pool` and `rank`
+/// give every keeper a turn of its own (see [`crate::rounds`]).
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
 #[serde(tag = "mode", rename_all = "lowercase", deny_unknown_fields)]
 pub enum ElectionConfig {
-    /// Turn = keccak(round ‖ signer) mod `slots`: no coordination needed.
+    /// The default. Turn = the rotated position, in the transcoder pool, of the first
+    /// orchestrator this keeper is the reward caller of (or is, without a caller set): one
+    /// owner per position on chain, so no two keepers share a turn and no configuration is
+    /// shared between them. A keeper owning no position goes after all of them.
+    Pool {
+        /// Length of a turn: longer than the poll interval plus the time to inclusion.
+        #[serde(default = "d_slot")]
+        slot_ms: u64,
+    },
+    /// Turn = keccak(round ‖ signer) mod `slots`: no coordination needed, but two keepers
+    /// share a turn (and both send) in about 1/`slots` of rounds.
     Hash {
         /// Number of turns.
         slots: u32,
@@ -153,7 +164,7 @@ pub enum ElectionConfig {
         /// Length of a turn.
         slot_ms: u64,
     },
-    /// go-livepeer's behaviour: a uniform random delay up to `max_ms`.
+    /// go-livepeer's behaviour: a uniform random delay up to `max_ms` (collisions possible).
     Jitter {
         /// Longest delay.
         max_ms: u64,
@@ -174,7 +185,8 @@ pub struct RoundsConfig {
     pub election: ElectionConfig,
 }
 fn d_true() -> bool { true }
-fn d_election() -> ElectionConfig { ElectionConfig::Hash { slots: 4, slot_ms: 5_000 } }
+fn d_slot() -> u64 { 5_000 }
+fn d_election() -> ElectionConfig { ElectionConfig::Pool { slot_ms: d_slot() } }
 impl Default for RoundsConfig {
     fn default() -> Self { Self { initialize: true, election: d_election() } }
 }
@@ -435,7 +447,7 @@ mod tests {
         assert_eq!(c.chain.rpc_urls.len(), 2);
         assert_eq!(c.chain.deployments.as_deref(), Some(Path::new("/etc/lpx/deployments/devnet.json")));
         assert_eq!(c.db_path(), Path::new("/etc/lpx/keeper-state/keeper.sqlite"));
-        assert_eq!(c.rounds.election, ElectionConfig::Hash { slots: 4, slot_ms: 5000 });
+        assert_eq!(c.rounds.election, ElectionConfig::Pool { slot_ms: 5000 });
         assert_eq!(c.fee_policy().max_fee_cap, 100_000_000_000);
         assert_eq!(c.orchestrators.len(), 1);
         assert_eq!(c.api.listen, Some("127.0.0.1:7935".parse().unwrap()));
@@ -448,6 +460,10 @@ mod tests {
         assert_eq!(c.rounds.election, ElectionConfig::Rank { rank: 1, keepers: 2, slot_ms: 3000 });
         assert_eq!(c.fee_policy().max_fee_cap, 500_000_000);
         assert_eq!(c.fee_policy().bump_percent, 25);
+        let c = Config::from_toml(&format!("{MIN}\n[rounds.election]\nmode = \"pool\"\n"), Path::new("/")).unwrap();
+        assert_eq!(c.rounds.election, ElectionConfig::Pool { slot_ms: 5000 });
+        let c = Config::from_toml(&format!("{MIN}\n[rounds.election]\nmode = \"hash\"\nslots = 4\nslot_ms = 10\n"), Path::new("/")).unwrap();
+        assert_eq!(c.rounds.election, ElectionConfig::Hash { slots: 4, slot_ms: 10 });
     }
 
     #[test]

@@ -36,7 +36,7 @@ use crate::{
     lens::{self, LensOrch, LensQuery, LensView, RoundView},
     metrics as m,
     pool::PoolSnapshot,
-    rounds::election_delay,
+    rounds::{election_delay, PoolSeats},
     tickets::{
         classify::{classify, DropReason, Verdict},
         intake::TicketJson,
@@ -110,7 +110,9 @@ struct RoundState {
     number: u64,
     initialized: bool,
     seen_at: Instant,
-    election: Duration,
+    /// The wait before this keeper may initialize the round, fixed once the round's first
+    /// read (with the pool and reward callers) is in.
+    election: Option<Duration>,
     rpc_at_start: RpcStatsSnapshot,
 }
 
@@ -137,6 +139,8 @@ pub struct Keeper {
     orchs: HashMap<Address, Orch>,
     /// Served orchestrators' total stake, from the last full read.
     orch_stake: HashMap<Address, U256>,
+    /// Served orchestrators' reward callers (zero: none), from the last full read.
+    orch_caller: HashMap<Address, Address>,
     /// The pool as last read, with our own rewards applied.
     pool: Option<PoolSnapshot>,
     numbers: Option<RoundNumbers>,
@@ -187,6 +191,7 @@ impl Keeper {
             prev_round_initialized: None,
             orchs: HashMap::new(),
             orch_stake: HashMap::new(),
+            orch_caller: HashMap::new(),
             pool: None,
             numbers: None,
             reward_base: HashMap::new(),
@@ -280,6 +285,7 @@ impl Keeper {
         if let Some(full) = &view.full {
             self.apply_view(view.round, full);
         }
+        self.fix_election();
 
         let mut busy = false;
         // Transactions in flight.
@@ -371,13 +377,40 @@ impl Keeper {
             tracing::info!(round = prev.number, rpc_calls = used.calls, rpc_requests = used.requests, rpc_errors = used.errors, "round finished");
             self.prev_round_initialized = prev.initialized.then_some(prev.number);
         }
-        let election = election_delay(&self.cfg.rounds.election, r, self.tx.address());
-        self.round = Some(RoundState { number: r, initialized: v.initialized, seen_at: Instant::now(), election, rpc_at_start: now });
+        self.round = Some(RoundState { number: r, initialized: v.initialized, seen_at: Instant::now(), election: None, rpc_at_start: now });
         self.orchs = self.cfg.orchestrators.iter().map(|o| (o.address, Orch::Todo)).collect();
         self.reward_base.clear();
         self.health.round.store(r, Ordering::Relaxed);
         metrics::gauge!(m::ROUND).set(r as f64);
-        tracing::info!(round = r, initialized = v.initialized, election_delay_ms = election.as_millis() as u64, "new round");
+        tracing::info!(round = r, initialized = v.initialized, "new round");
+    }
+
+    /// Fixes this round's election turn, once, from the pool and reward callers the round's
+    /// first read brought (the same tick as [`Self::enter_round`]).
+    fn fix_election(&mut self) {
+        let me = self.tx.address();
+        let Some(st) = self.round.as_ref().filter(|s| s.election.is_none()) else { return };
+        let r = st.number;
+        let pool: Vec<Address> = self.pool.as_ref().map_or_else(Vec::new, |p| p.members().iter().map(|(a, _)| *a).collect());
+        // A position belongs to the orchestrator's reward caller, or to the orchestrator
+        // itself when it has none: one owner per position on chain.
+        let owned: Vec<Address> = self
+            .cfg
+            .orchestrators
+            .iter()
+            .map(|o| o.address)
+            .filter(|o| match self.orch_caller.get(o) {
+                Some(c) if *c != Address::ZERO => *c == me,
+                _ => *o == me,
+            })
+            .collect();
+        let delay = election_delay(&self.cfg.rounds.election, r, me, PoolSeats { pool: &pool, owned: &owned });
+        if let Some(s) = self.round.as_mut() {
+            s.election = Some(delay);
+        }
+        if !self.round_initialized() && self.cfg.rounds.initialize {
+            tracing::info!(round = r, election_delay_ms = delay.as_millis() as u64, pool_size = pool.len(), owned_positions = owned.len(), "initializer turn");
+        }
     }
 
     /// Takes in the round part of a lens answer: who still needs a reward, and the numbers
@@ -389,6 +422,7 @@ impl Keeper {
         let served: Vec<Address> = self.cfg.orchestrators.iter().map(|o| o.address).collect();
         for (o, t) in served.iter().zip(&full.orchs) {
             self.orch_stake.insert(*o, t.stake);
+            self.orch_caller.insert(*o, t.rewardCaller);
             let last: u64 = t.lastRewardRound.saturating_to();
             if let Some(prev) = missed_check {
                 if active_in(t, prev) && last < prev {
@@ -445,7 +479,7 @@ impl Keeper {
             }
         }
         // Not our turn (yet): the next tick's read tells whether someone else did it.
-        if !self.cfg.rounds.initialize || st.seen_at.elapsed() < st.election {
+        if !self.cfg.rounds.initialize || st.election.is_none_or(|d| st.seen_at.elapsed() < d) {
             return Ok(false);
         }
         // The lens read `currentRoundInitialized() == false` in this tick: the state check
@@ -545,6 +579,12 @@ impl Keeper {
                                 }
                                 self.orch_stake.insert(o, base + minted);
                             }
+                        } else {
+                            // Sent in an earlier round and mined in this one: it rewarded
+                            // this round. Re-read the records before anything else is sent
+                            // (a learned gas limit would skip the simulation that says so).
+                            self.refresh = true;
+                            self.estimate_next.insert(o);
                         }
                     }
                     other => {
@@ -572,6 +612,19 @@ impl Keeper {
         let b = self.chain.addrs.bonding;
         let mut sent = false;
         let mut todo = Vec::new();
+        // A reward still pending from an earlier round rewards the round it lands in (reward
+        // always applies to the current round), and it holds the nonce a new one would
+        // queue behind: a second reward would only revert after it. Wait for it instead.
+        let stale: HashSet<Address> = self
+            .tx
+            .pending_ids()?
+            .into_iter()
+            .filter_map(|(_, label)| {
+                let mut p = label.split(':');
+                let (kind, o, round) = (p.next()?, p.next()?.parse::<Address>().ok()?, p.next()?.parse::<u64>().ok()?);
+                (kind == "reward" && round < r).then_some(o)
+            })
+            .collect();
         for o in self.cfg.orchestrators.iter().map(|o| o.address) {
             if self.orchs.get(&o) != Some(&Orch::Todo) {
                 continue;
@@ -581,6 +634,7 @@ impl Keeper {
                 Some(rec) if rec.status == TxStatus::Mined => {
                     self.orchs.insert(o, Orch::Done);
                 }
+                _ if stale.contains(&o) => {}
                 _ => todo.push(o),
             }
         }

@@ -16,6 +16,15 @@
 //! the same devnet (garbage, hangs, server errors from a proxy) for the next round: the
 //! keeper's ticks fail, it backs off, and it catches up once the RPC recovers.
 //!
+//! `devnet_keeper_killed_with_tickets_queued`: the other way round, the devnet stays up and
+//! the `keeper run` process gets SIGKILL, three ways: with redemptions sitting in the
+//! devnet's pool that are mined while it is dead, with redemptions still unmined when it
+//! comes back, and at random moments while it redeems. It finds the contracts through the
+//! deployer's own address book (`deployments/<network>.json` as `lpx deploy` writes it), and
+//! `keeper check` through the Controller's registry. Asserted from the chain: every ticket
+//! redeemed exactly once, none dropped, the deposit down by exactly their face values, and
+//! the keeper's nonce exactly one per action.
+//!
 //! `devnet_redemption_throughput` (run with `-- --ignored`): tickets redeemed per second by
 //! a `keeper run` process on an in-process devnet, one ticket per transaction and batches
 //! of 10 (figures in docs/PERFORMANCE-keeper.md).
@@ -40,7 +49,7 @@ use alloy::{
     signers::{local::PrivateKeySigner, SignerSync},
     sol_types::{SolCall, SolEvent},
 };
-use devnet_common::{write_config, Contracts, KeeperProc};
+use devnet_common::{write_config, write_config_from, Contracts, KeeperProc, Source};
 use lpx_abi::{
     bonding_manager::IBondingManager,
     rounds_manager::IRoundsManager,
@@ -68,12 +77,13 @@ fn main() {
     let include_ignored = args.iter().any(|a| a == "--include-ignored");
     let filters: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
     if args.iter().any(|a| a == "--list") {
-        println!("devnet_killed_mid_round_then_rpc_outage: test\ndevnet_redemption_throughput: test");
+        println!("devnet_killed_mid_round_then_rpc_outage: test\ndevnet_keeper_killed_with_tickets_queued: test\ndevnet_redemption_throughput: test");
         return;
     }
     type Test = fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>;
-    let tests: [(&str, bool, Test); 2] = [
+    let tests: [(&str, bool, Test); 3] = [
         ("devnet_killed_mid_round_then_rpc_outage", false, || Box::pin(killed_mid_round_then_rpc_outage())),
+        ("devnet_keeper_killed_with_tickets_queued", false, || Box::pin(keeper_killed_with_tickets_queued())),
         ("devnet_redemption_throughput", true, || Box::pin(redemption_throughput())),
     ];
     let mut ran = 0;
@@ -378,6 +388,138 @@ async fn killed_mid_round_then_rpc_outage() {
     assert_eq!(round_events(&chain, c, r3, orch, r3_start).await, (1, 1), "one NewRound and one Reward in round {r3}");
     assert_eq!(chain.get_transaction_count(keeper).await.unwrap(), 2 + N + 2);
     drop(devnet);
+}
+
+async fn set_automine(p: &DynProvider, on: bool) {
+    let _: serde_json::Value = p.raw_request("evm_setAutomine".into(), (on,)).await.unwrap();
+}
+
+async fn mine_one(p: &DynProvider) {
+    let _: serde_json::Value = p.raw_request("evm_mine".into(), ()).await.unwrap();
+}
+
+/// Transactions waiting in the devnet's pool (only the keeper sends while it runs).
+async fn pooled(p: &DynProvider) -> u64 {
+    let v: serde_json::Value = p.raw_request("txpool_status".into(), ()).await.unwrap();
+    u64::from_str_radix(v["pending"].as_str().unwrap().trim_start_matches("0x"), 16).unwrap()
+}
+
+/// Waits until the keeper has a transaction in the (not mining) pool: a redemption in flight.
+async fn wait_in_flight(p: &DynProvider, k: &KeeperProc) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while pooled(p).await == 0 {
+        assert!(Instant::now() < deadline, "no redemption sent:\n{}", k.log_text());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+async fn keeper_killed_with_tickets_queued() {
+    const N: u64 = 8;
+    let face = eth(10);
+    let p = Protocol::deploy().await;
+    let r1 = setup(&p, face * U256::from(N)).await;
+    let c = Contracts::of(&p);
+    let block_hash = p.view("RoundsManager", IRoundsManager::blockHashForRoundCall { _round: U256::from(r1) }).await;
+    let (orch, keeper, broadcaster) = (p.accounts[ORCH], p.accounts[KEEPER], p.accounts[BROADCASTER]);
+    let url = p.devnet.url();
+    let chain = provider(&url);
+    let deposit0 = deposit_of(&chain, c, broadcaster).await;
+    let r2 = mine_to_next_round(&chain, c).await;
+    let r2_start = round_start(&chain, c).await;
+    let dir = tempfile::tempdir().unwrap();
+
+    // The addresses come from the deployer's address book as `lpx deploy` writes it; `check`
+    // with only the Controller finds the same ones in its registry.
+    let book = dir.path().join("devnet.json");
+    p.book.save(&book).unwrap();
+    let by_controller = write_config_from(dir.path(), "ctl", &url, &Source::Controller(p.address("Controller")), KEEPER, None, &[], "");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_keeper"))
+        .args(["--config", by_controller.to_str().unwrap(), "check"])
+        .env(format!("E2E_KEY_{KEEPER}"), lpx_testkit::anvil_key(KEEPER))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "keeper check: {}", String::from_utf8_lossy(&out.stderr));
+    for (name, a) in [("RoundsManager", c.rounds), ("BondingManager", c.bonding), ("Minter", c.minter), ("TicketBroker", c.broker)] {
+        assert!(text.contains(&format!("{name} {a}")), "{name} from the Controller: {text}");
+    }
+
+    let api = free_port();
+    let extra = "[rounds.election]\nmode = \"off\"\n[tickets]\nbatch_size = 1\nretry_secs = 1";
+    let cfg = write_config_from(dir.path(), "k", &url, &Source::Book(book), KEEPER, Some(api), &[orch], extra);
+    let log = dir.path().join("k.log");
+    let k = KeeperProc::run(&cfg, KEEPER, api, log.clone());
+    // The round's own work first: initializeRound and the reward.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while chain.get_transaction_count(keeper).await.unwrap() < 2 {
+        assert!(Instant::now() < deadline, "no initializeRound and reward:\n{}", k.log_text());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // 1. The node holds the redemptions in its pool; the keeper dies with them in flight,
+    //    and they are mined while it is dead.
+    set_automine(&chain, false).await;
+    let (body, hashes) = tickets(r1, block_hash, face, 0..N);
+    post_tickets(api, &body).await;
+    wait_in_flight(&chain, &k).await;
+    k.kill9();
+    let in_pool = pooled(&chain).await;
+    mine_one(&chain).await;
+    eprintln!("killed with {in_pool} redemption(s) in the pool, mined while the keeper was dead");
+
+    // 2. Back with the node still holding: it records those receipts and sends more; killed
+    //    again with these unmined, so the next start finds them still in flight.
+    let k = KeeperProc::run(&cfg, KEEPER, api, log.clone());
+    wait_in_flight(&chain, &k).await;
+    k.kill9();
+    eprintln!("killed again with {} redemption(s) unmined", pooled(&chain).await);
+    let k = KeeperProc::run(&cfg, KEEPER, api, log.clone());
+    set_automine(&chain, true).await;
+    mine_one(&chain).await;
+
+    // 3. Killed at random moments while it redeems, restarted at once. After a start the
+    //    first redemption goes out about 1 s later here (its simulation is the slow part),
+    //    then one every ~1.2 s: the kills land before, during or after a send.
+    let mut k = k;
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(rand::random_range(300..1800))).await;
+        let at = chain.get_transaction_count(keeper).await.unwrap();
+        k.kill9();
+        eprintln!("killed at nonce {at} of {}", 2 + N);
+        k = KeeperProc::run(&cfg, KEEPER, api, log.clone());
+    }
+
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let counts = queue_counts(api).await;
+        if counts.get("redeemed").copied().unwrap_or(0) == N as usize && chain.get_transaction_count(keeper).await.unwrap() >= 2 + N {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not all redeemed after the kills: {counts:?}\n{}", k.log_text());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // A few more ticks: nothing else is sent.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let counts = queue_counts(api).await;
+    let text = k.log_text();
+    assert_eq!(k.stop().code(), Some(0), "keeper stops cleanly");
+
+    assert_eq!(round_events(&chain, c, r2, orch, r2_start).await, (1, 1), "one NewRound and one Reward in round {r2}");
+    let mut redeemed = redeemed_on_chain(&chain, c).await;
+    redeemed.sort();
+    let mut want = hashes.clone();
+    want.sort();
+    assert_eq!(redeemed, want, "every ticket redeemed exactly once");
+    for h in &hashes {
+        assert!(view(&chain, c.broker, ITicketBroker::usedTicketsCall { _ticketHash: *h }).await, "{h} used");
+    }
+    assert_eq!(deposit_of(&chain, c, broadcaster).await, deposit0 - face * U256::from(N), "the deposit paid each face value once");
+    // One transaction per action: initializeRound, the reward, one per ticket (batch_size 1);
+    // none repeated, none reverted (a revert would have used a nonce without a redemption).
+    assert_eq!(chain.get_transaction_count(keeper).await.unwrap(), 2 + N, "nonce:\n{text}");
+    assert_eq!(pooled(&chain).await, 0);
+    assert_eq!(counts.get("redeemed").copied(), Some(N as usize), "{counts:?}");
+    assert_eq!(counts.get("dropped"), None, "{counts:?}");
 }
 
 async fn redemption_throughput() {

@@ -104,6 +104,56 @@ async fn two_keepers_side_by_side_send_each_transaction_once() {
     assert!(na > 2 * rounds && nb > rounds, "A sent {na}, B sent {nb}");
 }
 
+/// Two keepers left at the default election, each the reward caller of one orchestrator,
+/// started together every round so their ticks run in step (the worst case for a race):
+/// one `NewRound` per round and no transaction beyond one initializeRound and one reward
+/// per orchestrator. Under the former default (`hash`, 4 slots) these two signers share
+/// the first turn of rounds 1 and 2, and with the gas limit learned in round 1 both sent
+/// initializeRound in round 2.
+#[tokio::test]
+async fn two_keepers_in_the_default_election_never_both_initialize() {
+    let m = Mock::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (signer(1).address(), signer(2).address());
+    let o = [signer(7).address(), signer(8).address()];
+    m.admin(IMockAdmin::addTranscoderCall { t: o[0], s: lpt(100) }).await;
+    m.admin(IMockAdmin::addTranscoderCall { t: o[1], s: lpt(200) }).await;
+    m.admin(IMockAdmin::setRewardCallerForCall { t: o[0], c: a }).await;
+    m.admin(IMockAdmin::setRewardCallerForCall { t: o[1], c: b }).await;
+    let ca = m.config(dir.path(), 1, &o[..1], "");
+    let cb = m.config(dir.path(), 2, &o[1..], "");
+    assert_eq!(ca.rounds.election, lpx_keeper::config::ElectionConfig::Pool { slot_ms: 5000 }, "the default");
+    let rounds = 4u64;
+    for r in 1..=rounds {
+        m.mine_to_round(r).await;
+        let mut ka = keeper(ca.clone()).await;
+        let mut kb = keeper(cb.clone()).await;
+        let (x, y) = tokio::join!(run::once(&mut ka, ONCE), run::once(&mut kb, ONCE));
+        assert!(x.unwrap() && y.unwrap());
+    }
+    let logs = m
+        .provider
+        .get_logs(&alloy::rpc::types::Filter::new().address(m.addr).event_signature(alloy::primitives::keccak256("NewRound(uint256,bytes32)")).from_block(0))
+        .await
+        .unwrap();
+    let mut per_round = std::collections::BTreeMap::<u64, u32>::new();
+    for l in &logs {
+        *per_round.entry(U256::from_be_bytes(l.topics()[1].0).to::<u64>()).or_insert(0) += 1;
+    }
+    let want: std::collections::BTreeMap<u64, u32> = (1..=rounds).map(|r| (r, 1)).collect();
+    assert_eq!(per_round, want, "one NewRound per round");
+    for r in 1..=rounds {
+        for x in o {
+            assert_eq!(m.view(IMockAdmin::rewardCountCall { t: x, r: U256::from(r) }).await, U256::from(1), "round {r}");
+        }
+    }
+    // Nothing else was sent: a second initializeRound would have used a nonce (and reverted).
+    let (na, nb) = (m.nonce(a).await, m.nonce(b).await);
+    assert_eq!(na + nb, rounds + 2 * rounds, "A sent {na}, B sent {nb}");
+    // The pool rotation shares the initialization work.
+    assert!(na > rounds && nb > rounds, "A sent {na}, B sent {nb}");
+}
+
 #[tokio::test]
 async fn tickets_are_redeemed_and_only_final_failures_drop_them() {
     let m = Mock::start().await;
@@ -332,4 +382,297 @@ async fn stale_pool_cache_is_detected_and_hints_stay_exact() {
     assert_eq!(k.stats().pool_reads, 2);
     assert_eq!(m.view(IMockAdmin::goodHintsCall {}).await, U256::from(3));
     assert_eq!(m.view(IMockAdmin::badHintsCall {}).await, U256::ZERO);
+}
+
+/// A metric's value from a parsed /metrics page: the series named `name` carrying every
+/// label in `labels` (label order and other labels do not matter); 0 when absent.
+fn metric(page: &std::collections::BTreeMap<String, f64>, name: &str, labels: &[(&str, &str)]) -> f64 {
+    page.iter()
+        .filter(|(k, _)| k.split('{').next() == Some(name))
+        .filter(|(k, _)| labels.iter().all(|(l, v)| k.contains(&format!("{l}=\"{v}\""))))
+        .map(|(_, v)| *v)
+        .sum()
+}
+
+/// Waits until /metrics shows `value` for the series (the chain can show a transaction
+/// before the keeper has looked up its receipt); returns the page.
+async fn wait_metric(k: &KeeperProc, name: &str, labels: &[(&str, &str)], value: f64) -> std::collections::BTreeMap<String, f64> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let p = k.metrics().await;
+        if metric(&p, name, labels) == value {
+            return p;
+        }
+        assert!(std::time::Instant::now() < deadline, "{name} {labels:?} never {value}: {p:#?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// `keeper run` as an operator watches it: /metrics carries the documented series and they
+/// move (rounds, rewards, tickets queued, redeemed and dropped by reason, gas by kind, RPC
+/// calls and errors, tick errors); /health is 200 while ticks succeed, 503 once the last
+/// good tick is older than `health_max_tick_age_secs` (RPC answering garbage), 200 again
+/// after; tickets come in through the API and the spool directory (a bad file is set aside
+/// with its reason); an orchestrator active and not rewarded in a round this keeper saw
+/// initialized raises `keeper_rewards_missed_total` and a `MISSED REWARD` error line.
+// Multi-threaded: the proxy serves the keeper process while this thread blocks on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_health_spool_and_missed_rounds_as_an_operator_sees_them() {
+    let m = Mock::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let me = signer(1).address();
+    // Served, but its reward caller is another account: never rewarded by this keeper.
+    let missed = signer(6).address();
+    m.admin(IMockAdmin::addTranscoderCall { t: me, s: lpt(300) }).await;
+    m.admin(IMockAdmin::addTranscoderCall { t: missed, s: lpt(100) }).await;
+    m.admin(IMockAdmin::setRewardCallerForCall { t: missed, c: signer(9).address() }).await;
+    m.mine_to_round(3).await;
+    let sender = signer(3);
+    m.admin_value(IMockAdmin::fundDepositForCall { s: sender.address() }, U256::from(10u64).pow(U256::from(18))).await;
+    let proxy = FaultyProxy::start(&m.anvil.url()).await;
+    let api = lpx_testkit::free_port();
+    std::fs::create_dir(dir.path().join("spool")).unwrap();
+    let extra = format!(
+        "[api]\nlisten = \"127.0.0.1:{api}\"\nhealth_max_tick_age_secs = 2\n[rounds.election]\nmode = \"off\"\n\
+         [tickets]\nbatch_size = 2\nretry_secs = 1\nspool_dir = \"spool\""
+    );
+    let config = dir.path().join("keeper.toml");
+    std::fs::write(&config, m.config_text(&proxy.url(), 1, "", &[me, missed], &extra)).unwrap();
+    let k = KeeperProc::start(&config, 1, api, dir.path().join("keeper.log"));
+
+    let face = U256::from(10u64).pow(U256::from(15));
+    let mut body = Vec::new();
+    for n in 0..3 {
+        body.push(ticket_json(&sender, me, n, 3, face).0);
+    }
+    body.push(ticket_json(&sender, me, 50, 1, face).0); // created in round 1: expired in round 3
+    k.post(&body).await;
+    // Two more through the spool (written aside, then renamed into place), and a file
+    // holding a ticket that cannot be valid.
+    let spool = dir.path().join("spool");
+    let files = serde_json::json!([ticket_json(&sender, me, 10, 3, face).0, ticket_json(&sender, me, 11, 3, face).0]);
+    std::fs::write(spool.join("a.json.tmp"), files.to_string()).unwrap();
+    std::fs::rename(spool.join("a.json.tmp"), spool.join("a.json")).unwrap();
+    let (mut bad, _) = ticket_json(&sender, me, 12, 3, face);
+    bad["recipientRand"] = "1".into();
+    std::fs::write(spool.join("bad.json"), bad.to_string()).unwrap();
+    k.wait_tickets("redeemed", 5).await;
+    k.wait_tickets("dropped", 1).await;
+    assert!(!spool.join("a.json").exists(), "an ingested spool file is removed");
+    assert!(spool.join("bad.json.refused").exists());
+    let why = std::fs::read_to_string(spool.join("bad.json.refused.txt")).unwrap();
+    assert!(why.contains("recipientRand does not match"), "{why}");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(3) }).await != U256::from(1) {
+        assert!(std::time::Instant::now() < deadline, "no reward in round 3:\n{}", k.log_text());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let (code, body) = k.health().await;
+    assert_eq!((code, body["status"].as_str(), body["round"].as_u64()), (200, Some("ok"), Some(3)), "{body}");
+    let (me_s, missed_s) = (me.to_string(), missed.to_string());
+    let p = wait_metric(&k, "keeper_rewards_called_total", &[("orchestrator", &me_s)], 1.0).await;
+    assert_eq!(metric(&p, "keeper_rounds_initialized_total", &[]), 1.0, "{p:#?}");
+    assert_eq!(metric(&p, "keeper_rewards_called_total", &[("orchestrator", &me_s)]), 1.0);
+    assert!(metric(&p, "keeper_reward_minted_lpt_wei_total", &[("orchestrator", &me_s)]) > 0.0);
+    assert!(metric(&p, "keeper_reward_errors_total", &[("orchestrator", &missed_s), ("reason", "not_reward_caller")]) >= 1.0);
+    assert_eq!(metric(&p, "keeper_tickets_queued_total", &[]), 6.0);
+    assert_eq!(metric(&p, "keeper_tickets_refused_total", &[]), 1.0);
+    assert_eq!(metric(&p, "keeper_tickets_redeemed_total", &[]), 5.0);
+    assert_eq!(metric(&p, "keeper_ticket_face_value_redeemed_wei_total", &[]), 5e15);
+    assert_eq!(metric(&p, "keeper_tickets_dropped_total", &[("reason", "expired")]), 1.0);
+    assert_eq!(metric(&p, "keeper_tickets_pending", &[]), 0.0);
+    assert_eq!(metric(&p, "keeper_current_round", &[]), 3.0);
+    for kind in ["initializeRound", "reward", "redeem"] {
+        assert!(metric(&p, "lpx_tx_sent_total", &[("kind", kind)]) >= 1.0, "{kind}");
+        assert!(metric(&p, "lpx_gas_used_total", &[("kind", kind)]) > 0.0, "{kind}");
+        assert!(metric(&p, "lpx_gas_spent_wei_total", &[("kind", kind)]) > 0.0, "{kind}");
+    }
+    let calls = metric(&p, "lpx_rpc_calls_total", &[("method", "eth_call")]);
+    assert!(calls > 0.0 && metric(&p, "lpx_rpc_calls_total", &[("method", "eth_sendRawTransaction")]) >= 3.0);
+    assert_eq!(metric(&p, "lpx_rpc_errors_total", &[]), 0.0);
+
+    // The RPC answers garbage: ticks fail, /health turns 503 within the age limit, and the
+    // errors are counted; then it recovers.
+    proxy.set(Fault::Garbage);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (code, body) = k.health().await;
+        if code == 503 {
+            assert_eq!(body["status"], "stale");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "health never went stale: {body}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let p = k.metrics().await;
+    assert!(metric(&p, "lpx_rpc_errors_total", &[]) > 0.0, "{p:#?}");
+    assert!(metric(&p, "keeper_tick_errors_total", &[]) > 0.0);
+    proxy.set(Fault::Pass);
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while k.health().await.0 != 200 {
+        assert!(std::time::Instant::now() < deadline, "health never recovered:\n{}", k.log_text());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(metric(&k.metrics().await, "lpx_rpc_calls_total", &[("method", "eth_call")]) > calls, "calls are counted again");
+
+    // Round 4: done as before, and the orchestrator left unrewarded in round 3 is reported.
+    m.mine_to_round(4).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(4) }).await != U256::from(1) {
+        assert!(std::time::Instant::now() < deadline, "no reward in round 4:\n{}", k.log_text());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let p = wait_metric(&k, "keeper_rewards_called_total", &[("orchestrator", &me_s)], 2.0).await;
+    assert_eq!(metric(&p, "keeper_rounds_initialized_total", &[]), 2.0);
+    assert_eq!(metric(&p, "keeper_rewards_called_total", &[("orchestrator", &me_s)]), 2.0);
+    assert_eq!(metric(&p, "keeper_rewards_missed_total", &[("orchestrator", &missed_s)]), 1.0, "{p:#?}");
+    assert_eq!(metric(&p, "keeper_rewards_missed_total", &[("orchestrator", &me_s)]), 0.0);
+    assert_eq!(metric(&p, "keeper_current_round", &[]), 4.0);
+    let log = k.log_text();
+    let line = log.lines().find(|l| l.contains("MISSED REWARD")).unwrap_or_else(|| panic!("no MISSED REWARD line:\n{log}"));
+    assert!(line.contains("ERROR") && line.contains(&missed_s) && line.contains("round=3"), "{line}");
+    let mut k = k;
+    k.signal(libc::SIGTERM);
+    assert_eq!(k.exit_within(Duration::from_secs(20)).await.code(), Some(0));
+}
+
+/// The two profitability guards hold back what costs more gas than it brings, and let the
+/// same work through once it pays: the reward when the LPT it mints is worth less than
+/// gas × `min_profit_ratio` at `lpt_price_eth`, and a ticket whose face value is below gas
+/// cost × `min_face_value_to_gas` (kept in the queue, not dropped).
+#[tokio::test]
+async fn profitability_guards_skip_what_costs_more_than_it_brings() {
+    let m = Mock::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let me = signer(1).address();
+    m.admin(IMockAdmin::addTranscoderCall { t: me, s: lpt(1000) }).await;
+    m.mine_to_round(2).await;
+    let sender = signer(3);
+    m.admin_value(IMockAdmin::fundDepositForCall { s: sender.address() }, U256::from(10u64).pow(U256::from(18))).await;
+    let cfg = |price: &str, face_ratio: &str| {
+        m.config(
+            dir.path(),
+            1,
+            &[me],
+            &format!(
+                "[rounds.election]\nmode = \"off\"\n[reward]\nmin_profit_ratio = 2.0\nlpt_price_eth = {price}\n\
+                 [tickets]\nretry_secs = 1\nmin_face_value_to_gas = {face_ratio}"
+            ),
+        )
+    };
+    // The round mints 1000 LPT, all of it this orchestrator's (the only stake): worth 1 wei
+    // at 1e-21 ETH per LPT, far below the reward's gas. The ticket's 1000 wei is too.
+    let mut k = keeper(cfg("1e-21", "1.0")).await;
+    let (j, h) = ticket_json(&sender, me, 1, 2, U256::from(1000));
+    assert!(k.add_ticket(ticket(j)).unwrap());
+    assert!(run::once(&mut k, ONCE).await.unwrap());
+    assert_eq!(m.view(IMockAdmin::initializeCountCall {}).await, U256::from(1));
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(2) }).await, U256::ZERO, "reward skipped");
+    let t = k.queue().get(h).unwrap().unwrap();
+    assert_eq!(t.status, Status::Queued, "kept, not dropped");
+    assert!(t.reason.as_deref().unwrap_or("").contains("face value below gas cost"), "{:?}", t.reason);
+    assert_eq!(m.view(IMockAdmin::redeemedCountCall {}).await, U256::ZERO);
+    assert_eq!(m.nonce(me).await, 1, "only initializeRound was sent");
+    drop(k);
+
+    // At 0.01 ETH per LPT the reward pays, and a ratio of 0 lets any ticket through: both
+    // go out in the same round (the ticket once its retry delay, 2 × retry_secs, is over).
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let mut k = keeper(cfg("0.01", "0.0")).await;
+    assert!(run::once(&mut k, ONCE).await.unwrap());
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(2) }).await, U256::from(1), "reward sent");
+    assert_eq!(k.queue().get(h).unwrap().unwrap().status, Status::Redeemed);
+    assert_eq!(m.view(IMockAdmin::redeemedCountCall {}).await, U256::from(1));
+    assert_eq!(m.nonce(me).await, 3);
+}
+
+/// A reward stuck in the node's pool (nothing is mined) is replaced at the same nonce
+/// with fees raised by `bump_percent` each `bump_after_secs`, stops rising at
+/// `max_fee_gwei` (set here to 1.5 × the first fee cap: room for two bumps), and is mined
+/// exactly once when the node mines again: one reward, one nonce.
+#[tokio::test]
+async fn stuck_reward_is_replaced_with_higher_fees_up_to_the_cap() {
+    use alloy::sol_types::SolCall;
+    let m = Mock::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let me = signer(1).address();
+    m.admin(IMockAdmin::addTranscoderCall { t: me, s: lpt(1000) }).await;
+    m.mine_to_round(1).await;
+    // Someone else initializes the round; then the node stops mining.
+    let init = lpx_abi::rounds_manager::IRoundsManager::initializeRoundCall {}.abi_encode();
+    send(&m.provider, m.admin, Some(m.addr), init.into(), U256::ZERO).await;
+    let base = m.provider.get_block_by_number(alloy::eips::BlockNumberOrTag::Latest).await.unwrap().unwrap().header.base_fee_per_gas.unwrap() as u128;
+    let first = 2 * base; // base_fee_multiplier 2, no tip
+    let cap = first * 3 / 2;
+    let mut cfg = m.config(dir.path(), 1, &[me], "[rounds.election]\nmode = \"off\"");
+    cfg.gas.bump_after_secs = 1;
+    cfg.gas.max_fee_gwei = cap as f64 / 1e9;
+    let mut k = keeper(cfg).await;
+    let _: () = m.provider.client().request("evm_setAutomine", (false,)).await.unwrap();
+    let t0 = std::time::Instant::now();
+    while t0.elapsed() < Duration::from_millis(4500) {
+        assert!(k.tick().await.unwrap().busy, "the reward is in flight");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let rec = k.tx().store().by_label(&format!("reward:{me}:1")).unwrap().expect("reward sent");
+    let mut fees: Vec<u128> = Vec::new();
+    for a in &rec.attempts {
+        if fees.last() != Some(&a.max_fee) {
+            fees.push(a.max_fee);
+        }
+    }
+    // first, +20 %, +20 %; the next +20 % would pass the cap and the +10 % a node requires
+    // of a replacement does not fit under it either: re-broadcast unchanged from then on.
+    let bump = |f: u128| (f * 120).div_ceil(100);
+    assert_eq!(fees, vec![first, bump(first), bump(bump(first))], "fee caps of the attempts");
+    assert!(fees.iter().all(|f| *f <= cap));
+    assert_eq!(m.nonce(me).await, 0, "nothing mined yet");
+    let pool: serde_json::Value = m.provider.client().request("txpool_status", ()).await.unwrap();
+    assert_eq!(pool["pending"], "0x1", "each replacement took the place of the one before");
+
+    let _: () = m.provider.client().request("evm_setAutomine", (true,)).await.unwrap();
+    let _: String = m.provider.client().request("evm_mine", ()).await.unwrap();
+    assert!(run::once(&mut k, ONCE).await.unwrap());
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(1) }).await, U256::from(1));
+    assert_eq!(m.nonce(me).await, 1, "one transaction for the reward, whatever its attempts");
+    let rec = k.tx().store().by_label(&format!("reward:{me}:1")).unwrap().unwrap();
+    assert_eq!(rec.mined_hash, rec.attempts.last().map(|a| a.hash), "the last replacement is the one mined");
+}
+
+/// A reward still pending when its round ends (here: the node lost it) is not doubled by a
+/// reward for the next round: when the keeper re-sends it, it rewards the round it lands
+/// in, and nothing else goes out. Before, the keeper queued a second reward behind it at
+/// the next nonce, which reverted once the first was mined.
+#[tokio::test]
+async fn reward_pending_at_round_end_is_not_sent_twice() {
+    use alloy::sol_types::SolCall;
+    let m = Mock::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let me = signer(1).address();
+    m.admin(IMockAdmin::addTranscoderCall { t: me, s: lpt(1000) }).await;
+    let init: alloy::primitives::Bytes = lpx_abi::rounds_manager::IRoundsManager::initializeRoundCall {}.abi_encode().into();
+    m.mine_to_round(1).await;
+    send(&m.provider, m.admin, Some(m.addr), init.clone(), U256::ZERO).await;
+    let mut cfg = m.config(dir.path(), 1, &[me], "[rounds.election]\nmode = \"off\"\n[rounds]\ninitialize = false");
+    cfg.gas.bump_after_secs = 1;
+    let mut k = keeper(cfg).await;
+    let _: () = m.provider.client().request("evm_setAutomine", (false,)).await.unwrap();
+    k.tick().await.unwrap();
+    assert!(k.tx().store().by_label(&format!("reward:{me}:1")).unwrap().is_some(), "reward sent in round 1");
+    // The node loses it and round 1 ends without it; someone initializes round 2.
+    let _: () = m.provider.client().request("anvil_dropAllTransactions", ()).await.unwrap();
+    let _: () = m.provider.client().request("evm_setAutomine", (true,)).await.unwrap();
+    m.mine_to_round(2).await;
+    send(&m.provider, m.admin, Some(m.addr), init, U256::ZERO).await;
+    // Ticks in round 2 past bump_after_secs: the lost reward is sent again at its nonce.
+    let t0 = std::time::Instant::now();
+    while t0.elapsed() < Duration::from_millis(2500) {
+        k.tick().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(run::once(&mut k, ONCE).await.unwrap());
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(1) }).await, U256::ZERO);
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(2) }).await, U256::from(1), "it rewarded round 2");
+    assert_eq!(m.nonce(me).await, 1, "one reward transaction, no second one behind it");
 }

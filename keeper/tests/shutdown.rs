@@ -6,8 +6,7 @@
 mod common;
 
 use std::{
-    path::{Path, PathBuf},
-    process::{Child, Command, ExitStatus, Stdio},
+    path::Path,
     time::{Duration, Instant},
 };
 
@@ -18,78 +17,6 @@ use lpx_testkit::free_port;
 use lpx_txman::store::TxStore;
 
 const GRACE_SECS: u64 = 3;
-
-struct KeeperProc {
-    child: Child,
-    api: u16,
-    log: PathBuf,
-}
-
-impl KeeperProc {
-    fn start(config: &Path, key: usize, api: u16, log: PathBuf) -> Self {
-        let (env, value) = key_env(key);
-        let child = Command::new(env!("CARGO_BIN_EXE_keeper"))
-            .arg("--config")
-            .arg(config)
-            .arg("run")
-            .env(env, value)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("start keeper");
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while std::net::TcpStream::connect(("127.0.0.1", api)).is_err() {
-            assert!(Instant::now() < deadline, "keeper API never came up: {}", std::fs::read_to_string(&log).unwrap_or_default());
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Self { child, api, log }
-    }
-
-    fn signal(&self, sig: libc::c_int) {
-        // SAFETY: kill(2) on our own child's pid; no memory is involved.
-        let rc = unsafe { libc::kill(self.child.id() as libc::pid_t, sig) };
-        assert_eq!(rc, 0, "kill failed");
-    }
-
-    /// Waits for the exit (panics after `max`).
-    async fn exit_within(&mut self, max: Duration) -> ExitStatus {
-        let deadline = Instant::now() + max;
-        loop {
-            if let Some(s) = self.child.try_wait().unwrap() {
-                return s;
-            }
-            assert!(Instant::now() < deadline, "keeper did not exit within {max:?}");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    async fn tickets(&self, status: &str) -> usize {
-        let url = format!("http://127.0.0.1:{}/tickets?status={status}", self.api);
-        let v: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
-        v.as_array().unwrap().len()
-    }
-
-    async fn wait_tickets(&self, status: &str, n: usize) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while self.tickets(status).await != n {
-            assert!(Instant::now() < deadline, "never {n} tickets {status}; log:\n{}", std::fs::read_to_string(&self.log).unwrap_or_default());
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    async fn post(&self, tickets: &[serde_json::Value]) {
-        let r = reqwest::Client::new().post(format!("http://127.0.0.1:{}/tickets", self.api)).json(tickets).send().await.unwrap();
-        assert_eq!(r.status().as_u16(), 202);
-    }
-}
-
-impl Drop for KeeperProc {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 async fn automine(m: &Mock, on: bool) {
     let _: () = m.provider.client().request("evm_setAutomine", (on,)).await.unwrap();

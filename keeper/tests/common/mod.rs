@@ -3,7 +3,11 @@
 
 #![allow(dead_code)]
 
-use std::{path::Path, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    process::{Child, Command, ExitStatus, Stdio},
+    time::{Duration, Instant},
+};
 
 use alloy::{
     primitives::{Address, Bytes, B256, U256},
@@ -102,11 +106,13 @@ impl Mock {
     }
 
     /// The config as TOML (for the binary); the key is in `LPX_KEEPER_TEST_KEY_<key>`, set
-    /// in this process (pass it on to a child with [`key_env`]).
+    /// in this process (pass it on to a child with [`key_env`]). An empty `listen` leaves the
+    /// `[api]` table to `extra`.
     pub fn config_text(&self, url: &str, key: usize, listen: &str, orchestrators: &[Address], extra: &str) -> String {
         let (env, value) = key_env(key);
         std::env::set_var(&env, value);
         let orchs: String = orchestrators.iter().map(|o| format!("[[orchestrators]]\naddress = \"{o}\"\n")).collect();
+        let api = if listen.is_empty() { String::new() } else { format!("[api]\nlisten = \"{listen}\"") };
         let a = self.addr;
         format!(
             r#"
@@ -127,8 +133,7 @@ ticket_broker = "{a}"
 private_key_env = "{env}"
 [state]
 dir = "state-{key}"
-[api]
-listen = "{listen}"
+{api}
 [gas]
 max_fee_gwei = 50.0
 bump_after_secs = 5
@@ -185,4 +190,100 @@ pub fn ticket_json(sender: &PrivateKeySigner, recipient: Address, nonce: u64, cr
 
 pub async fn keeper(cfg: Config) -> Keeper {
     Keeper::start(cfg).await.expect("keeper starts")
+}
+
+/// A `keeper run` process (the real binary) with its API port and log file.
+pub struct KeeperProc {
+    pub child: Child,
+    pub api: u16,
+    pub log: PathBuf,
+}
+
+impl KeeperProc {
+    /// Starts `keeper --config <config> run` with anvil key `key`; returns once its API answers.
+    pub fn start(config: &Path, key: usize, api: u16, log: PathBuf) -> Self {
+        let (env, value) = key_env(key);
+        let child = Command::new(env!("CARGO_BIN_EXE_keeper"))
+            .arg("--config")
+            .arg(config)
+            .arg("run")
+            .env(env, value)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("start keeper");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", api)).is_err() {
+            assert!(Instant::now() < deadline, "keeper API never came up: {}", std::fs::read_to_string(&log).unwrap_or_default());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { child, api, log }
+    }
+
+    pub fn signal(&self, sig: libc::c_int) {
+        // SAFETY: kill(2) on our own child's pid; no memory is involved.
+        let rc = unsafe { libc::kill(self.child.id() as libc::pid_t, sig) };
+        assert_eq!(rc, 0, "kill failed");
+    }
+
+    /// Waits for the exit (panics after `max`).
+    pub async fn exit_within(&mut self, max: Duration) -> ExitStatus {
+        let deadline = Instant::now() + max;
+        loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return s;
+            }
+            assert!(Instant::now() < deadline, "keeper did not exit within {max:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    pub async fn tickets(&self, status: &str) -> usize {
+        let url = format!("http://127.0.0.1:{}/tickets?status={status}", self.api);
+        let v: serde_json::Value = reqwest::get(url).await.unwrap().json().await.unwrap();
+        v.as_array().unwrap().len()
+    }
+
+    pub async fn wait_tickets(&self, status: &str, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.tickets(status).await != n {
+            assert!(Instant::now() < deadline, "never {n} tickets {status}; log:\n{}", self.log_text());
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub async fn post(&self, tickets: &[serde_json::Value]) {
+        let r = reqwest::Client::new().post(format!("http://127.0.0.1:{}/tickets", self.api)).json(tickets).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 202);
+    }
+
+    /// `GET /metrics`, parsed: `name{labels}` (as rendered) → value.
+    pub async fn metrics(&self) -> std::collections::BTreeMap<String, f64> {
+        let text = reqwest::get(format!("http://127.0.0.1:{}/metrics", self.api)).await.unwrap().text().await.unwrap();
+        text.lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .filter_map(|l| {
+                let (k, v) = l.rsplit_once(' ')?;
+                Some((k.to_string(), v.parse().ok()?))
+            })
+            .collect()
+    }
+
+    /// `GET /health`: status code and body.
+    pub async fn health(&self) -> (u16, serde_json::Value) {
+        let r = reqwest::get(format!("http://127.0.0.1:{}/health", self.api)).await.unwrap();
+        (r.status().as_u16(), r.json().await.unwrap())
+    }
+}
+
+impl Drop for KeeperProc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

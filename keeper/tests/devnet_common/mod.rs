@@ -57,6 +57,12 @@ impl KeeperProc {
         }
     }
 
+    /// SIGKILL: no chance to finish a tick, write anything or answer a request.
+    pub fn kill9(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
     /// What it logged so far.
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
@@ -86,23 +92,49 @@ impl Contracts {
     }
 }
 
+/// Where a keeper config takes the contracts' addresses from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// `[chain.contracts]`, given one by one.
+    Explicit(Contracts),
+    /// `chain.deployments`: the deployer's address book.
+    Book(PathBuf),
+    /// `chain.controller`: looked up in the Controller's registry.
+    Controller(Address),
+}
+
+impl Source {
+    fn toml(&self) -> String {
+        match self {
+            Source::Explicit(c) => format!(
+                "[chain.contracts]\nrounds_manager = \"{}\"\nbonding_manager = \"{}\"\nminter = \"{}\"\nticket_broker = \"{}\"\n",
+                c.rounds, c.bonding, c.minter, c.broker
+            ),
+            Source::Book(p) => format!("deployments = \"{}\"\n", p.display()),
+            Source::Controller(a) => format!("controller = \"{a}\"\n"),
+        }
+    }
+}
+
 /// A keeper config for the chain at `url`, signer = anvil account `account` (key in
 /// `E2E_KEY_<account>`, set by [`KeeperProc::spawn`]), state in `dir/state-<account>`.
 /// `extra` is appended (election, tickets); a `[gas]` table in it replaces the default one.
 pub fn write_config(dir: &Path, name: &str, url: &str, c: Contracts, account: usize, api: Option<u16>, orchs: &[Address], extra: &str) -> PathBuf {
+    write_config_from(dir, name, url, &Source::Explicit(c), account, api, orchs, extra)
+}
+
+/// [`write_config`] with the addresses taken from `src`.
+#[allow(clippy::too_many_arguments)]
+pub fn write_config_from(dir: &Path, name: &str, url: &str, src: &Source, account: usize, api: Option<u16>, orchs: &[Address], extra: &str) -> PathBuf {
     let orchs: String = orchs.iter().map(|o| format!("[[orchestrators]]\naddress = \"{o}\"\n")).collect();
     let listen = api.map_or(String::new(), |a| format!("[api]\nlisten = \"127.0.0.1:{a}\"\n"));
     let gas = if extra.contains("[gas]") { "" } else { "[gas]\nbump_after_secs = 10\n" };
     let text = format!(
         "[chain]\nrpc_urls = [\"{url}\"]\npoll_interval_ms = 300\nreceipt_wait_ms = 200\nrequest_timeout_ms = 5000\n\
-         backoff_initial_ms = 100\nbackoff_max_ms = 1000\n\
-         [chain.contracts]\nrounds_manager = \"{r}\"\nbonding_manager = \"{b}\"\nminter = \"{m}\"\nticket_broker = \"{t}\"\n\
+         backoff_initial_ms = 100\nbackoff_max_ms = 1000\n{src}\
          [signer]\nprivate_key_env = \"E2E_KEY_{account}\"\n[state]\ndir = \"state-{account}\"\n{listen}\
          {gas}[run]\nshutdown_grace_secs = 5\n{extra}\n{orchs}",
-        r = c.rounds,
-        b = c.bonding,
-        m = c.minter,
-        t = c.broker,
+        src = src.toml(),
     );
     let path = dir.join(format!("{name}.toml"));
     std::fs::write(&path, text).unwrap();
