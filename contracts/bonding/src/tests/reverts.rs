@@ -215,6 +215,31 @@ fn peers_missing_or_misbehaving() {
 }
 
 #[test]
+fn malformed_peer_replies_revert_invalid_call_response() {
+    use lpx_abi::bonding_manager::IBondingRounds as R;
+    use lpx_abi::controller::IController as C;
+    let w = active_world();
+    let word = |x: U256| x.to_be_bytes::<32>().to_vec();
+    let cases: [([u8; 4], Vec<u8>); 4] = [
+        // paused() must be 0 or 1.
+        (C::pausedCall::SELECTOR, word(u(2))),
+        // getContract() must have its upper 12 bytes zero.
+        (C::getContractCall::SELECTOR, word(U256::MAX)),
+        // currentRound() must be at least a word.
+        (R::currentRoundCall::SELECTOR, vec![0u8; 31]),
+        // currentRoundInitialized() must be 0 or 1.
+        (R::currentRoundInitializedCall::SELECTOR, word(u(1) << 8)),
+    ];
+    for (sel, bad) in cases {
+        w.with(|s| s.reply.insert(sel, bad.clone()));
+        assert_revert(w.claim(t()), "invalid call response");
+        w.with(|s| s.reply.clear());
+    }
+    // With well-formed replies the same call goes through.
+    w.claim(t()).unwrap();
+}
+
+#[test]
 fn arithmetic_panics_like_solidity() {
     // Fees for a transcoder whose round pool has no stake divide by zero (spec §16 item 26
     // before the active check): reached here with a hand-made zero stake.
