@@ -264,3 +264,28 @@ fn testvm_mocked_controller_pause() {
     let out = bm.route(&I::bondCall { _amount: u(1), _to: t() }.abi_encode());
     assert_eq!(out, Err(err("system is paused")));
 }
+
+/// `router::functions()` (what the export-abi binaries print) says which program serves
+/// each function: the main router forwards exactly the extension's selectors, and the
+/// extension refuses the main program's.
+#[test]
+fn each_function_is_served_by_the_program_the_interface_says() {
+    let w = active_world();
+    let unknown = err(crate::router::ERR_SELECTOR);
+    let mut n = 0;
+    for (selector, in_extension) in crate::router::functions() {
+        n += 1;
+        let mut data = selector.to_vec();
+        data.resize(4 + 7 * 32, 0);
+        // The extension program alone (called directly, as the main program's DELEGATECALL
+        // target would be); a revert for any other reason means it has the function.
+        let ext = w.tx_with(t(), |bm| bm.route_extension(&data));
+        assert_eq!(ext.as_ref().err() != Some(&unknown), in_extension, "extension and {:02x?}", selector);
+        // Without an extension registered, the main program serves only its own selectors.
+        w.with(|s| s.registry.remove(&crate::router::EXTENSION_ID));
+        let main = w.tx(t(), data.clone());
+        w.with(|s| s.registry.insert(crate::router::EXTENSION_ID, EXT));
+        assert_eq!(main.as_ref().err() != Some(&unknown), !in_extension, "main program and {:02x?}", selector);
+    }
+    assert_eq!(n, lpx_abi::bonding_manager::IBondingManager::IBondingManagerCalls::SELECTORS.len());
+}
