@@ -23,11 +23,16 @@
 //! `ParameterUpdate`) live in [`manager`] and are repeated in each manager's interface
 //! so a client needs one interface per contract.
 #![no_std]
+extern crate alloc;
+
+#[doc(hidden)]
+pub use alloy_sol_types as __sol;
 
 pub mod arbitrum;
 pub mod bonding_manager;
 pub mod bonding_votes;
 pub mod controller;
+pub mod export;
 pub mod governor;
 pub mod manager;
 pub mod minter;

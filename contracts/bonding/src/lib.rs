@@ -20,6 +20,8 @@ pub mod earnings;
 pub mod env;
 pub mod ext;
 pub mod fmath;
+#[cfg(feature = "export-abi")]
+pub mod interface;
 mod logic;
 pub mod pool;
 pub mod router;

@@ -204,6 +204,16 @@ pub(crate) const TABLE: &[Entry] = &[
     (s(I::treasuryBalanceCeilingCall::SELECTOR), op::TREASURY_CEILING, 0, 0),
 ];
 
+/// Function codes from this one on are served by the extension program ([`crate::ext`]),
+/// the others by the main program.
+pub const FIRST_EXTENSION_OP: u8 = op::CONTROLLER;
+
+/// Every function's selector and whether the extension program serves it, in table
+/// order, the constructor excepted (what the `export-abi` binaries print).
+pub fn functions() -> impl Iterator<Item = ([u8; 4], bool)> {
+    TABLE.iter().filter(|e| e.1 != op::CONSTRUCTOR).map(|e| (e.0.to_be_bytes(), e.1 >= FIRST_EXTENSION_OP))
+}
+
 /// The decoded argument words of one call (unused trailing words are zero).
 pub(crate) struct Args(pub(crate) [U256; 7]);
 

@@ -294,6 +294,22 @@ fn trusted_transfers_reach_the_token_and_recipient() {
 }
 
 #[test]
+fn malformed_replies_revert_invalid_call_response() {
+    let mut f = Fixture::new();
+    f.bonded(400);
+    // A token answering totalSupply with less than a word.
+    f.host.mock_static_call(TOKEN, ILivepeerToken::totalSupplyCall {}.abi_encode(), Ok(vec![0u8; 31]));
+    assert_eq!(f.new_round(), Err(err(ERR_BAD_REPLY)));
+    // The same for the BondingManager's getTotalBonded, with a well-formed supply.
+    f.supply(1000, None);
+    f.host.mock_static_call(BM, IBondingManager::getTotalBondedCall {}.abi_encode(), Ok(Vec::new()));
+    assert_eq!(f.new_round(), Err(err(ERR_BAD_REPLY)));
+    // A well-formed reply lets the same round through, so the reverts above came from the replies.
+    f.bonded(400);
+    assert_eq!(f.new_round(), Ok(()));
+}
+
+#[test]
 fn parameter_setters() {
     let mut f = Fixture::new();
     f.as_sender(OWNER);

@@ -166,6 +166,30 @@ fn initialize_round_is_pausable_and_bubbles_peer_reverts() {
 }
 
 #[test]
+fn malformed_arbsys_replies_revert_invalid_arbsys_response() {
+    // A fresh RoundsManager per case: a direct call does not roll back on Err.
+    let ready = || {
+        let (host, mut rm) = setup();
+        at_block(&host, 1000);
+        rm.set_round_length(u(100)).unwrap();
+        mock_round_peers(&host, 5000);
+        (host, rm)
+    };
+    // arbBlockNumber answered with less than a word.
+    let (host, mut rm) = ready();
+    host.mock_static_call(ARB_SYS, IArbSys::arbBlockNumberCall {}.abi_encode(), Ok(vec![0u8; 31]));
+    assert_eq!(rm.initialize_round(), Err(err(ERR_BAD_ARBSYS)));
+    // arbBlockHash answered with nothing.
+    let (host, mut rm) = ready();
+    host.mock_static_call(ARB_SYS, IArbSys::arbBlockHashCall { arbBlockNum: u(4999) }.abi_encode(), Ok(Vec::new()));
+    assert_eq!(rm.initialize_round(), Err(err(ERR_BAD_ARBSYS)));
+    // The same setup with well-formed replies initializes the round.
+    let (_host, mut rm) = ready();
+    assert_eq!(rm.initialize_round(), Ok(()));
+    assert_eq!(rm.block_hash_for_round(u(10)), TAG);
+}
+
+#[test]
 fn views_before_round_length_is_set_divide_by_zero() {
     let (_host, rm) = setup();
     assert_eq!(rm.current_round(), Err(panic(0x12)));

@@ -49,8 +49,11 @@ pub fn export_abi(workspace_root: &Path, packages: &[ContractPackage]) -> Result
     let target = target_dir(workspace_root).join("export-abi");
     let features: Vec<String> = packages.iter().map(|p| format!("{}/export-abi", p.package)).collect();
     let mut cmd = Command::new(cargo());
+    // The binaries only print text: no debug info, which is a large share of a debug
+    // build's time on the alloy and stylus-sdk dependency tree.
     cmd.current_dir(workspace_root)
         .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_PROFILE_DEV_DEBUG", "0")
         .args(["build", "--quiet", "--locked", "--bins", "--features", &features.join(",")]);
     for p in &packages {
         cmd.args(["-p", &p.package]);

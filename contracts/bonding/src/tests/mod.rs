@@ -38,6 +38,7 @@ impl World {
         self.with(|s| {
             *s.lpt.entry(a).or_default() += U256::from(amount);
             s.supply += U256::from(amount);
+            s.funded += U256::from(amount);
         });
     }
 

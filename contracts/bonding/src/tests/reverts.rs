@@ -215,6 +215,31 @@ fn peers_missing_or_misbehaving() {
 }
 
 #[test]
+fn malformed_peer_replies_revert_invalid_call_response() {
+    use lpx_abi::bonding_manager::IBondingRounds as R;
+    use lpx_abi::controller::IController as C;
+    let w = active_world();
+    let word = |x: U256| x.to_be_bytes::<32>().to_vec();
+    let cases: [([u8; 4], Vec<u8>); 4] = [
+        // paused() must be 0 or 1.
+        (C::pausedCall::SELECTOR, word(u(2))),
+        // getContract() must have its upper 12 bytes zero.
+        (C::getContractCall::SELECTOR, word(U256::MAX)),
+        // currentRound() must be at least a word.
+        (R::currentRoundCall::SELECTOR, vec![0u8; 31]),
+        // currentRoundInitialized() must be 0 or 1.
+        (R::currentRoundInitializedCall::SELECTOR, word(u(1) << 8)),
+    ];
+    for (sel, bad) in cases {
+        w.with(|s| s.reply.insert(sel, bad.clone()));
+        assert_revert(w.claim(t()), "invalid call response");
+        w.with(|s| s.reply.clear());
+    }
+    // With well-formed replies the same call goes through.
+    w.claim(t()).unwrap();
+}
+
+#[test]
 fn arithmetic_panics_like_solidity() {
     // Fees for a transcoder whose round pool has no stake divide by zero (spec §16 item 26
     // before the active check): reached here with a hand-made zero stake.
@@ -238,4 +263,29 @@ fn testvm_mocked_controller_pause() {
     vm.mock_static_call(controller, lpx_abi::controller::IController::pausedCall {}.abi_encode(), Ok(U256::from(1).to_be_bytes::<32>().to_vec()));
     let out = bm.route(&I::bondCall { _amount: u(1), _to: t() }.abi_encode());
     assert_eq!(out, Err(err("system is paused")));
+}
+
+/// `router::functions()` (what the export-abi binaries print) says which program serves
+/// each function: the main router forwards exactly the extension's selectors, and the
+/// extension refuses the main program's.
+#[test]
+fn each_function_is_served_by_the_program_the_interface_says() {
+    let w = active_world();
+    let unknown = err(crate::router::ERR_SELECTOR);
+    let mut n = 0;
+    for (selector, in_extension) in crate::router::functions() {
+        n += 1;
+        let mut data = selector.to_vec();
+        data.resize(4 + 7 * 32, 0);
+        // The extension program alone (called directly, as the main program's DELEGATECALL
+        // target would be); a revert for any other reason means it has the function.
+        let ext = w.tx_with(t(), |bm| bm.route_extension(&data));
+        assert_eq!(ext.as_ref().err() != Some(&unknown), in_extension, "extension and {:02x?}", selector);
+        // Without an extension registered, the main program serves only its own selectors.
+        w.with(|s| s.registry.remove(&crate::router::EXTENSION_ID));
+        let main = w.tx(t(), data.clone());
+        w.with(|s| s.registry.insert(crate::router::EXTENSION_ID, EXT));
+        assert_eq!(main.as_ref().err() != Some(&unknown), !in_extension, "main program and {:02x?}", selector);
+    }
+    assert_eq!(n, lpx_abi::bonding_manager::IBondingManager::IBondingManagerCalls::SELECTORS.len());
 }

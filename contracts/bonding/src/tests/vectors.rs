@@ -348,6 +348,29 @@ fn v72_round_initialization_rolls_the_active_stake() {
 }
 
 #[test]
+fn v74_round_initialization_with_full_pools() {
+    for n in [10u16, 15, 20, 30, 40] {
+        let w = World::new();
+        w.call(OWNER, I::setNumActiveTranscodersCall { _numActiveTranscoders: U256::from(n) }).unwrap();
+        let mut total = U256::ZERO;
+        for i in 1..=n {
+            let stake = 1000 * i as u128;
+            w.bond(addr(i), stake, addr(i)).unwrap();
+            w.transcoder(addr(i), 500_000, 500_000).unwrap();
+            total += u(stake);
+        }
+        assert_eq!(w.view(I::getTranscoderPoolSizeCall {}), U256::from(n));
+        assert_eq!(w.view(I::currentRoundTotalActiveStakeCall {}), U256::ZERO, "n = {n}");
+        w.clear_logs();
+        w.next_round();
+        assert_eq!(w.view(I::currentRoundTotalActiveStakeCall {}), total, "n = {n}");
+        assert_eq!(w.view(I::getTranscoderPoolMaxSizeCall {}), U256::from(n));
+        assert_eq!(w.state().total_checkpoints, vec![(total, u(101))]);
+        assert!((1..=n).all(|i| w.is_active(addr(i))), "n = {n}: every member is active in round 101");
+    }
+}
+
+#[test]
 fn v73_withdraw_fees() {
     let w = transcoder_world(500_000, 500_000);
     w.fees(t(), 1000).unwrap();
