@@ -370,3 +370,102 @@ impl AbiBool for bool {
         alloy_sol_types::SolValue::abi_encode(&self)
     }
 }
+
+mod invariants {
+    //! Spec Appendix D 14 and 15 over random sequences of rounds: each initialized round
+    //! moves inflation by exactly +inflationChange, −inflationChange (floored at 0) or 0, in
+    //! the direction the bonding rate asks; and within a round the mintable amount stays
+    //! fixed while what is minted, counted at the token, never exceeds it.
+
+    use alloc::rc::Rc;
+    use core::cell::RefCell;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// One round: L2 supply, bonded share of it in per mille, an optional new
+    /// inflationChange set by the owner before it starts, and the reward fractions the
+    /// BondingManager asks for during it.
+    type Round = (u64, u64, Option<u64>, Vec<(u64, u64)>);
+
+    fn round() -> impl Strategy<Value = Round> {
+        (
+            // Whole thousands, so that a 500 per mille share sits exactly at the target.
+            prop_oneof![Just(0u64), (1u64..1_000_000_000_000).prop_map(|k| k * 1000)],
+            prop_oneof![Just(500u64), 0u64..=1000],
+            proptest::option::weighted(0.2, 0u64..=300_000_000),
+            proptest::collection::vec((0u64..=1_000, 1u64..=1_000), 0..6),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        #[test]
+        fn inflation_steps_and_minting_stay_within_the_round(rounds in proptest::collection::vec(round(), 1..25)) {
+            let mut f = Fixture::new();
+            // The token as the Minter sees it: every mint it is asked for, summed.
+            let minted_at_token = Rc::new(RefCell::new(U256::ZERO));
+            let counter = minted_at_token.clone();
+            f.host.set_router(alloc::boxed::Box::new(move |call| {
+                let mint = ILivepeerToken::mintCall::abi_decode(&call.data).ok()?;
+                if call.to != TOKEN || mint._to != THIS {
+                    return None;
+                }
+                let mut total = counter.borrow_mut();
+                *total += mint._amount;
+                Some(Ok(Vec::new()))
+            }));
+
+            for (supply, bonded_permille, new_change, rewards) in rounds {
+                if let Some(change) = new_change {
+                    f.as_sender(OWNER);
+                    f.minter.set_inflation_change(u(change)).unwrap();
+                }
+                let bonded = supply / 1000 * bonded_permille;
+                f.supply(supply, None);
+                f.bonded(bonded);
+                let (before, change) = (f.minter.inflation(), f.minter.inflation_change());
+                f.new_round().unwrap();
+                let after = f.minter.inflation();
+
+                // Invariant 15, with the direction the rate asks for.
+                let rate = if supply == 0 { U256::ZERO } else { u(bonded) * u(1_000_000_000) / u(supply) };
+                let expected = match rate.cmp(&u(TARGET)) {
+                    core::cmp::Ordering::Less => before + change,
+                    core::cmp::Ordering::Greater => before.saturating_sub(change),
+                    core::cmp::Ordering::Equal => before,
+                };
+                prop_assert_eq!(after, expected);
+                let mintable = f.minter.current_mintable_tokens();
+                prop_assert_eq!(mintable, u(supply) * after / u(1_000_000_000));
+                prop_assert_eq!(f.minter.current_minted_tokens(), U256::ZERO);
+
+                // Invariant 14 through the round's rewards.
+                *minted_at_token.borrow_mut() = U256::ZERO;
+                f.as_sender(BM);
+                for (num, den) in rewards {
+                    let minted_before = f.minter.current_minted_tokens();
+                    match f.minter.create_reward(u(num), u(den)) {
+                        Ok(amount) => {
+                            prop_assert_eq!(f.minter.current_minted_tokens(), minted_before + amount);
+                            prop_assert!(amount <= mintable * u(num) / u(den), "{} of {}/{} of {}", amount, num, den, mintable);
+                        }
+                        Err(e) => {
+                            // Refused only when the share would pass the mintable amount.
+                            prop_assert_eq!(e, err(ERR_MINT_EXCEEDS));
+                            prop_assert!(minted_before + mintable * u(num) / u(den) > mintable);
+                            // A revert rolls the round's count back on chain; the native host
+                            // keeps the write, so this round ends here.
+                            break;
+                        }
+                    }
+                    prop_assert!(f.minter.current_minted_tokens() <= mintable);
+                    prop_assert_eq!(f.minter.current_mintable_tokens(), mintable);
+                    prop_assert_eq!(*minted_at_token.borrow(), f.minter.current_minted_tokens());
+                }
+            }
+        }
+    }
+}
