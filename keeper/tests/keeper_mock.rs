@@ -1,5 +1,5 @@
 //! The keeper on a real anvil against a plain-EVM stand-in of the protocol
-//! (fixtures/MockProtocol.sol): round initialization, rewards, ticket redemption, restarts,
+//! (fixtures/MockProtocol.sol): round initialization, rewards (stuck, reverted, missed), ticket redemption, restarts,
 //! idempotence of `once`, two keepers side by side, RPC trouble. The real Stylus contracts
 //! get the same treatment in `devnet_e2e.rs`.
 
@@ -675,4 +675,177 @@ async fn reward_pending_at_round_end_is_not_sent_twice() {
     assert_eq!(m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(1) }).await, U256::ZERO);
     assert_eq!(m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(2) }).await, U256::from(1), "it rewarded round 2");
     assert_eq!(m.nonce(me).await, 1, "one reward transaction, no second one behind it");
+}
+
+std::thread_local! {
+    static THREAD_LOGS: std::cell::RefCell<Option<LogBuf>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The keeper's log lines, captured from the thread that asked for them (a test on the
+/// default current-thread runtime: the keeper runs on that thread).
+#[derive(Clone, Default)]
+struct LogBuf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl LogBuf {
+    /// Starts capturing this thread's log lines. The subscriber is the process's global one,
+    /// installed once: tracing caches whether a log site is enabled across threads, so a
+    /// thread-scoped subscriber can miss lines another test's thread reached first.
+    fn capture() -> Self {
+        static INSTALL: std::sync::Once = std::sync::Once::new();
+        INSTALL.call_once(|| {
+            let sub = tracing_subscriber::fmt().with_writer(|| ThreadLogs).with_ansi(false).finish();
+            tracing::subscriber::set_global_default(sub).expect("no other global subscriber in this test binary");
+        });
+        let buf = Self::default();
+        THREAD_LOGS.with(|c| *c.borrow_mut() = Some(buf.clone()));
+        buf
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+/// Writes to the current thread's [`LogBuf`], if it has one; elsewhere, nowhere.
+struct ThreadLogs;
+
+impl std::io::Write for ThreadLogs {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        THREAD_LOGS.with(|c| {
+            if let Some(buf) = c.borrow().as_ref() {
+                buf.0.lock().unwrap().extend_from_slice(b);
+            }
+        });
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `n` ticks, 100 ms apart.
+async fn ticks(k: &mut lpx_keeper::keeper::Keeper, n: usize) {
+    for _ in 0..n {
+        k.tick().await.unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// `setPaused(v)` from the admin with a 1 gwei tip, not waited for: with automine off it
+/// waits in the pool and, tipping more than the keeper (no tip), is ordered before the
+/// keeper's transaction in the next block.
+async fn pause_ahead(m: &Mock, v: bool) -> alloy::primitives::B256 {
+    use alloy::{network::TransactionBuilder, rpc::types::TransactionRequest, sol_types::SolCall};
+    let tx = TransactionRequest::default()
+        .with_from(m.admin)
+        .with_to(m.addr)
+        .with_input(IMockAdmin::setPausedCall { v }.abi_encode())
+        .with_gas_limit(100_000)
+        .with_max_priority_fee_per_gas(1_000_000_000)
+        .with_max_fee_per_gas(100_000_000_000);
+    m.provider.client().request("eth_sendTransaction", (tx,)).await.unwrap()
+}
+
+/// Sends the keeper's reward for `round` (automine off, so it waits in the pool), lets the
+/// protocol be paused ahead of it in the same block, and checks the reward was mined and
+/// reverted although its simulation had passed. Automine is on again afterwards.
+async fn reward_reverts_on_chain(m: &Mock, k: &mut lpx_keeper::keeper::Keeper, me: Address, round: u64) -> i64 {
+    let _: () = m.provider.client().request("evm_setAutomine", (false,)).await.unwrap();
+    k.tick().await.unwrap();
+    let rec = k.tx().store().by_label(&format!("reward:{me}:{round}")).unwrap().expect("reward sent after a passing simulation");
+    assert_eq!(rec.status, lpx_txman::TxStatus::Pending);
+    let pause = pause_ahead(m, true).await;
+    let _: String = m.provider.client().request("evm_mine", ()).await.unwrap();
+    let _: () = m.provider.client().request("evm_setAutomine", (true,)).await.unwrap();
+    assert!(m.provider.get_transaction_receipt(pause).await.unwrap().expect("pause mined").status());
+    let hash = rec.attempts.last().unwrap().hash;
+    let r = m.provider.get_transaction_receipt(hash).await.unwrap().expect("reward mined in the same block");
+    assert!(!r.status(), "the reward reverted on chain (paused ahead of it)");
+    assert_eq!(m.view(IMockAdmin::currentRoundCall {}).await, U256::from(round));
+    rec.id
+}
+
+/// A reward that is mined but reverts for a passing reason (here: the protocol was paused
+/// in the same block, after the keeper's simulation had passed) is simulated and sent
+/// again within the same round once the cause is gone, and lands exactly once; while the
+/// cause lasts nothing is sent (the simulation says it would revert). When the cause lasts
+/// past the round's end, the keeper leaves that round's reward alone (the next round's
+/// reward is a new one, sent once), counts `keeper_rewards_missed_total` for it and logs
+/// a `MISSED REWARD` error.
+#[tokio::test]
+async fn reverted_reward_is_resent_in_its_round_and_missed_once_the_round_is_over() {
+    use alloy::sol_types::SolCall;
+    let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+    let metrics_page = recorder.handle();
+    let _metrics = metrics::set_default_local_recorder(&recorder);
+    let logs = LogBuf::capture();
+    let page = || -> std::collections::BTreeMap<String, f64> {
+        metrics_page
+            .render()
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .filter_map(|l| {
+                let (k, v) = l.rsplit_once(' ')?;
+                Some((k.to_string(), v.parse().ok()?))
+            })
+            .collect()
+    };
+
+    let m = Mock::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let me = signer(1).address();
+    let me_s = me.to_string();
+    m.admin(IMockAdmin::addTranscoderCall { t: me, s: lpt(1000) }).await;
+    let init: alloy::primitives::Bytes = lpx_abi::rounds_manager::IRoundsManager::initializeRoundCall {}.abi_encode().into();
+    m.mine_to_round(1).await;
+    send(&m.provider, m.admin, Some(m.addr), init.clone(), U256::ZERO).await;
+    let cfg = m.config(dir.path(), 1, &[me], "[rounds.election]\nmode = \"off\"\n[rounds]\ninitialize = false");
+    let mut k = keeper(cfg).await;
+    // (1) Round 1: the reward reverts on chain; while paused nothing more is sent.
+    let first = reward_reverts_on_chain(&m, &mut k, me, 1).await;
+    ticks(&mut k, 5).await;
+    assert_eq!(m.nonce(me).await, 1, "nothing sent while the simulation says it would revert");
+    assert_eq!(k.tx().store().by_label(&format!("reward:{me}:1")).unwrap().unwrap().status, lpx_txman::TxStatus::Reverted);
+    let p = page();
+    assert_eq!(metric(&p, "keeper_reward_errors_total", &[("orchestrator", &me_s), ("reason", "tx_failed")]), 1.0, "{p:#?}");
+    assert!(metric(&p, "keeper_reward_errors_total", &[("orchestrator", &me_s), ("reason", "system is paused")]) >= 1.0, "{p:#?}");
+    // The cause goes away within the round: the reward is sent again and lands, once.
+    m.admin(IMockAdmin::setPausedCall { v: false }).await;
+    assert!(run::once(&mut k, ONCE).await.unwrap());
+    assert_eq!(m.view(IMockAdmin::currentRoundCall {}).await, U256::from(1), "still round 1");
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(1) }).await, U256::from(1), "rewarded in round 1");
+    assert_eq!(m.nonce(me).await, 2, "the reverted reward and one more");
+    let rec = k.tx().store().by_label(&format!("reward:{me}:1")).unwrap().unwrap();
+    assert!(rec.id != first && rec.status == lpx_txman::TxStatus::Mined);
+    ticks(&mut k, 3).await;
+    assert_eq!(m.nonce(me).await, 2, "nothing more once it landed");
+    assert_eq!(metric(&page(), "keeper_rewards_called_total", &[("orchestrator", &me_s)]), 1.0);
+
+    // (2) Round 2: the reward reverts on chain and the pause lasts past the round's end.
+    m.mine_to_round(2).await;
+    send(&m.provider, m.admin, Some(m.addr), init.clone(), U256::ZERO).await;
+    let second = reward_reverts_on_chain(&m, &mut k, me, 2).await;
+    ticks(&mut k, 5).await;
+    assert_eq!(m.nonce(me).await, 3);
+    assert_eq!(metric(&page(), "keeper_rewards_missed_total", &[]), 0.0, "not missed while its round lasts");
+    m.mine_to_round(3).await;
+    send(&m.provider, m.admin, Some(m.addr), init, U256::ZERO).await;
+    ticks(&mut k, 5).await;
+    let p = page();
+    assert_eq!(metric(&p, "keeper_rewards_missed_total", &[("orchestrator", &me_s)]), 1.0, "{p:#?}");
+    let log = logs.text();
+    let line = log.lines().find(|l| l.contains("MISSED REWARD")).unwrap_or_else(|| panic!("no MISSED REWARD line:\n{log}"));
+    assert!(line.contains("ERROR") && line.contains(&me_s) && line.contains("round=2"), "{line}");
+    // Unpaused in round 3: round 2's reward is not sent again (it would reward round 3);
+    // round 3's own reward goes out, once.
+    m.admin(IMockAdmin::setPausedCall { v: false }).await;
+    assert!(run::once(&mut k, ONCE).await.unwrap());
+    ticks(&mut k, 3).await;
+    assert_eq!(k.tx().store().by_label(&format!("reward:{me}:2")).unwrap().unwrap().id, second, "round 2's reward was not re-sent");
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(2) }).await, U256::ZERO);
+    assert_eq!(m.view(IMockAdmin::rewardCountCall { t: me, r: U256::from(3) }).await, U256::from(1));
+    assert_eq!(m.nonce(me).await, 4, "one reward for round 3, nothing for round 2");
+    let p = page();
+    assert_eq!(metric(&p, "keeper_rewards_missed_total", &[("orchestrator", &me_s)]), 1.0, "missed once");
+    assert_eq!(metric(&p, "keeper_rewards_called_total", &[("orchestrator", &me_s)]), 2.0);
 }

@@ -27,6 +27,7 @@ sol! {
         function addTranscoder(address t, uint256 s) external;
         function setInactive(address t, bool v) external;
         function setRewardCallerFor(address t, address c) external;
+        function setPaused(bool v) external;
         function fundDepositFor(address s) external payable;
         function setSenderUnlocked(address s, bool v) external;
         function initializeCount() external view returns (uint256);
