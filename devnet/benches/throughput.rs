@@ -126,7 +126,10 @@ async fn main() {
 
     let (dv, de) = scenario(&devnet.url(), n).await;
 
-    let anvil = concat!(env!("CARGO_MANIFEST_DIR"), "/../.tools/node_modules/.bin/anvil");
+    // The native binary, not npm's node launcher: the launcher's own start would count as
+    // anvil's start-up, and killing it would leave anvil running.
+    let anvil_bin = lpx_testkit::anvil_path();
+    let anvil = anvil_bin.to_str().expect("utf-8 path");
     let (mut child, anvil_url, _) = start(anvil, &["--chain-id", "412346", "--silent"]).await;
     let (av, ae) = scenario(&anvil_url, n).await;
     let _ = child.kill();

@@ -3,7 +3,7 @@
 
 use std::{
     net::{SocketAddr, TcpListener},
-    path::PathBuf,
+    path::{Path, PathBuf},
     process::{Child, Command, Stdio},
     sync::{
         atomic::{AtomicU32, AtomicU64, Ordering},
@@ -14,17 +14,28 @@ use std::{
 
 use axum::{body::Bytes, extract::State, http::StatusCode, response::IntoResponse, routing::post, Router};
 
-/// The anvil binary: `$ANVIL`, else the repo's `.tools/node_modules/.bin/anvil`, else `anvil`
-/// on the PATH.
+/// The anvil binary: `$ANVIL`, else the native binary npm installed under the repo's `.tools`,
+/// else `anvil` on the PATH.
 pub fn anvil_path() -> PathBuf {
     if let Ok(p) = std::env::var("ANVIL") {
         return p.into();
     }
-    let local = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../.tools/node_modules/.bin/anvil"));
-    if local.exists() {
-        return local;
-    }
-    "anvil".into()
+    let tools = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../.tools"));
+    native_npm_binary(tools, "anvil").unwrap_or_else(|| "anvil".into())
+}
+
+/// The platform binary that npm's `@foundry-rs/<tool>` installed under `tools`
+/// (`node_modules/@foundry-rs/<tool>-<os>-<arch>/bin/<tool>`). Not the `node_modules/.bin`
+/// entry: that is a node launcher which starts the binary as its child, so killing what a
+/// test spawned would leave the real node running, orphaned, after the test.
+pub fn native_npm_binary(tools: &Path, tool: &str) -> Option<PathBuf> {
+    let prefix = format!("{tool}-");
+    std::fs::read_dir(tools.join("node_modules/@foundry-rs"))
+        .ok()?
+        .flatten()
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|entry| entry.path().join("bin").join(tool))
+        .find(|path| path.is_file())
 }
 
 /// A free TCP port on 127.0.0.1 (free when asked; good enough for tests).
@@ -246,4 +257,19 @@ fn serde_id(body: &[u8]) -> String {
         .nth(1)
         .map(|rest| rest.split([',', '}']).next().unwrap_or("0").trim().to_string())
         .unwrap_or_else(|| "0".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anvil_is_the_native_binary_not_the_node_launcher() {
+        let path = anvil_path();
+        if std::env::var_os("ANVIL").is_none() && path != Path::new("anvil") {
+            assert!(!path.to_string_lossy().contains("node_modules/.bin"), "{}", path.display());
+            let head = std::fs::read(&path).expect("readable");
+            assert_eq!(&head[..4], b"\x7fELF", "{} is not a native executable", path.display());
+        }
+    }
 }

@@ -31,9 +31,8 @@ fn free_port() -> u16 {
 }
 
 async fn start_anvil() -> (Anvil, String) {
-    let bin = concat!(env!("CARGO_MANIFEST_DIR"), "/../.tools/node_modules/.bin/anvil");
     let port = free_port();
-    let child = Command::new(bin)
+    let child = Command::new(lpx_testkit::anvil_path())
         .args(["--port", &port.to_string(), "--chain-id", "412346", "--hardfork", "prague", "--silent"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
