@@ -147,6 +147,10 @@ pub struct Keeper {
     /// Stake of an orchestrator before the reward we sent for it (to apply the real
     /// minted amount once the receipt is in).
     reward_base: HashMap<Address, U256>,
+    /// Reward failures already logged at ERROR this round, by orchestrator and reason: a cause
+    /// that lasts (a pause, an unfunded account) is re-simulated every tick, and one ERROR
+    /// line per round says it; the repeats go to DEBUG and to the error counter.
+    reported_failures: HashSet<(Address, String)>,
     /// Ask the lens for the round part on the next tick (a transaction failed).
     refresh: bool,
     /// Orchestrators whose next reward is estimated rather than sent with the cached limit.
@@ -195,6 +199,7 @@ impl Keeper {
             pool: None,
             numbers: None,
             reward_base: HashMap::new(),
+            reported_failures: HashSet::new(),
             refresh: false,
             estimate_next: HashSet::new(),
             health: Arc::new(Health::default()),
@@ -380,6 +385,7 @@ impl Keeper {
         self.round = Some(RoundState { number: r, initialized: v.initialized, seen_at: Instant::now(), election: None, rpc_at_start: now });
         self.orchs = self.cfg.orchestrators.iter().map(|o| (o.address, Orch::Todo)).collect();
         self.reward_base.clear();
+        self.reported_failures.clear();
         self.health.round.store(r, Ordering::Relaxed);
         metrics::gauge!(m::ROUND).set(r as f64);
         tracing::info!(round = r, initialized = v.initialized, "new round");
@@ -705,8 +711,12 @@ impl Keeper {
             self.orchs.insert(o, Orch::Inactive);
         } else {
             let reason = f.reason().unwrap_or("simulation_failed").to_string();
-            metrics::counter!(m::REWARD_ERRORS, "orchestrator" => o.to_string(), "reason" => reason).increment(1);
-            tracing::error!(orchestrator = %o, round = r, error = %f, "reward would fail; retrying next tick");
+            metrics::counter!(m::REWARD_ERRORS, "orchestrator" => o.to_string(), "reason" => reason.clone()).increment(1);
+            if self.reported_failures.insert((o, reason)) {
+                tracing::error!(orchestrator = %o, round = r, error = %f, "reward would fail; retrying every tick this round");
+            } else {
+                tracing::debug!(orchestrator = %o, round = r, error = %f, "reward would still fail");
+            }
             self.refresh = true;
         }
     }
