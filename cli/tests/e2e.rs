@@ -26,7 +26,7 @@ use lpx_abi::{
 };
 use lpx_deployer::AddressBook;
 use lpx_e2e::{anvil_signers, bare_devnet, repo_root, Protocol};
-use support::Lpx;
+use support::{lpx_command, Lpx};
 
 fn lpt(n: &str) -> U256 {
     parse_ether(n).unwrap()
@@ -312,18 +312,16 @@ async fn keystore_and_alias(p: &Protocol) {
     std::fs::write(dir.join("password"), "correct horse\n").unwrap();
 
     let lpx = |args: &[&str]| {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lpx"));
-        cmd.current_dir(&nested)
+        lpx_command()
+            .current_dir(&nested)
             .args(["--rpc-url", "local_net", "--keystore"])
             .arg(dir.join("key.json"))
             .arg("--password-file")
             .arg(dir.join("password"))
             .args(args)
             .env("LPX_E2E_NODE", p.devnet.url())
-            .env_remove("LPX_PRIVATE_KEY")
-            .env_remove("LPX_RPC_URL")
-            .env_remove("LPX_DEPLOYMENTS");
-        cmd.output().expect("lpx runs")
+            .output()
+            .expect("lpx runs")
     };
     let out = lpx(&["deposit", "0.01ETH"]);
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
@@ -347,14 +345,12 @@ async fn deploy_through_the_binary() {
     let book_path = std::env::temp_dir().join(format!("lpx-cli-deploy-{}.json", std::process::id()));
     let key = alloy::hex::encode_prefixed(anvil_signers()[0].to_bytes());
     let deploy = || {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_lpx"))
+        let out = lpx_command()
             .current_dir(repo_root())
             .args(["--rpc-url", &devnet.url(), "--deployments"])
             .arg(&book_path)
             .args(["deploy", "--config", "deployments/devnet.toml"])
             .env("LPX_PRIVATE_KEY", &key)
-            .env_remove("LPX_RPC_URL")
-            .env_remove("LPX_DEPLOYMENTS")
             .output()
             .expect("lpx runs");
         let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());

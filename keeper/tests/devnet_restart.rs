@@ -267,6 +267,20 @@ async fn redeemed_on_chain(p: &DynProvider, c: Contracts) -> Vec<B256> {
 }
 
 /// `NewRound` events for `round`, and `Reward` events for `orch` in blocks from `from`.
+/// Every ticket in `hashes` was redeemed exactly once (one `WinningTicketRedeemed` each, each
+/// marked used) and the broadcaster's deposit is down to `deposit_left`.
+async fn assert_each_redeemed_once(p: &DynProvider, c: Contracts, hashes: &[B256], broadcaster: Address, deposit_left: U256) {
+    let mut redeemed = redeemed_on_chain(p, c).await;
+    redeemed.sort();
+    let mut want = hashes.to_vec();
+    want.sort();
+    assert_eq!(redeemed, want, "every ticket redeemed exactly once");
+    for h in hashes {
+        assert!(view(p, c.broker, ITicketBroker::usedTicketsCall { _ticketHash: *h }).await, "{h} used");
+    }
+    assert_eq!(deposit_of(p, c, broadcaster).await, deposit_left, "the deposit paid each face value once");
+}
+
 async fn round_events(p: &DynProvider, c: Contracts, round: u64, orch: Address, from: u64) -> (usize, usize) {
     let f = Filter::new().address(c.rounds).event_signature(IRoundsManager::NewRound::SIGNATURE_HASH).from_block(0);
     let inits = p.get_logs(&f).await.unwrap().iter().filter(|l| U256::from_be_bytes(l.topics()[1].0) == U256::from(round)).count();
@@ -354,15 +368,7 @@ async fn killed_mid_round_then_rpc_outage() {
     assert_eq!(round_events(&chain, c, r2, orch, r2_start).await, (1, 1), "one NewRound and one Reward in round {r2}");
     let t = view(&chain, c.bonding, IBondingManager::getTranscoderCall { _transcoder: orch }).await;
     assert_eq!(t.lastRewardRound, U256::from(r2));
-    let mut redeemed = redeemed_on_chain(&chain, c).await;
-    redeemed.sort();
-    let mut want = hashes.clone();
-    want.sort();
-    assert_eq!(redeemed, want, "every ticket redeemed exactly once");
-    for h in &hashes {
-        assert!(view(&chain, c.broker, ITicketBroker::usedTicketsCall { _ticketHash: *h }).await, "{h} used");
-    }
-    assert_eq!(deposit_of(&chain, c, broadcaster).await, deposit0 - face * U256::from(N), "the deposit paid each face value once");
+    assert_each_redeemed_once(&chain, c, &hashes, broadcaster, deposit0 - face * U256::from(N)).await;
     assert_eq!(chain.get_transaction_count(keeper).await.unwrap(), 2 + N, "one transaction per action, none repeated:\n{log}");
     assert_eq!(counts.get("redeemed").copied(), Some(N as usize), "{counts:?}");
     assert_eq!(counts.get("dropped"), None, "{counts:?}");
@@ -505,15 +511,7 @@ async fn keeper_killed_with_tickets_queued() {
     assert_eq!(k.stop().code(), Some(0), "keeper stops cleanly");
 
     assert_eq!(round_events(&chain, c, r2, orch, r2_start).await, (1, 1), "one NewRound and one Reward in round {r2}");
-    let mut redeemed = redeemed_on_chain(&chain, c).await;
-    redeemed.sort();
-    let mut want = hashes.clone();
-    want.sort();
-    assert_eq!(redeemed, want, "every ticket redeemed exactly once");
-    for h in &hashes {
-        assert!(view(&chain, c.broker, ITicketBroker::usedTicketsCall { _ticketHash: *h }).await, "{h} used");
-    }
-    assert_eq!(deposit_of(&chain, c, broadcaster).await, deposit0 - face * U256::from(N), "the deposit paid each face value once");
+    assert_each_redeemed_once(&chain, c, &hashes, broadcaster, deposit0 - face * U256::from(N)).await;
     // One transaction per action: initializeRound, the reward, one per ticket (batch_size 1);
     // none repeated, none reverted (a revert would have used a nonce without a redemption).
     assert_eq!(chain.get_transaction_count(keeper).await.unwrap(), 2 + N, "nonce:\n{text}");

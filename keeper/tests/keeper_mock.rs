@@ -84,13 +84,7 @@ async fn two_keepers_side_by_side_send_each_transaction_once() {
     let ca = m.config(dir.path(), 1, &o[..2], &election(0));
     let cb = m.config(dir.path(), 2, &o[2..], &election(1));
     let rounds = 4u64;
-    for r in 1..=rounds {
-        m.mine_to_round(r).await;
-        let mut ka = keeper(ca.clone()).await;
-        let mut kb = keeper(cb.clone()).await;
-        let (x, y) = tokio::join!(run::once(&mut ka, ONCE), run::once(&mut kb, ONCE));
-        assert!(x.unwrap() && y.unwrap());
-    }
+    two_keepers_once_a_round(&m, &ca, &cb, rounds).await;
     assert_eq!(m.view(IMockAdmin::initializeCountCall {}).await, U256::from(rounds));
     for r in 1..=rounds {
         for x in o {
@@ -102,6 +96,18 @@ async fn two_keepers_side_by_side_send_each_transaction_once() {
     assert_eq!(na + nb, rounds + 3 * rounds, "A sent {na}, B sent {nb}");
     // The rank rotation shares the initialization work.
     assert!(na > 2 * rounds && nb > rounds, "A sent {na}, B sent {nb}");
+}
+
+/// Rounds 1 to `rounds`: each round, two fresh keepers with configs `a` and `b` run `once`
+/// together, so their ticks are in step (the worst case for a race).
+async fn two_keepers_once_a_round(m: &Mock, a: &lpx_keeper::config::Config, b: &lpx_keeper::config::Config, rounds: u64) {
+    for r in 1..=rounds {
+        m.mine_to_round(r).await;
+        let mut ka = keeper(a.clone()).await;
+        let mut kb = keeper(b.clone()).await;
+        let (x, y) = tokio::join!(run::once(&mut ka, ONCE), run::once(&mut kb, ONCE));
+        assert!(x.unwrap() && y.unwrap());
+    }
 }
 
 /// Two keepers left at the default election, each the reward caller of one orchestrator,
@@ -124,13 +130,7 @@ async fn two_keepers_in_the_default_election_never_both_initialize() {
     let cb = m.config(dir.path(), 2, &o[1..], "");
     assert_eq!(ca.rounds.election, lpx_keeper::config::ElectionConfig::Pool { slot_ms: 5000 }, "the default");
     let rounds = 4u64;
-    for r in 1..=rounds {
-        m.mine_to_round(r).await;
-        let mut ka = keeper(ca.clone()).await;
-        let mut kb = keeper(cb.clone()).await;
-        let (x, y) = tokio::join!(run::once(&mut ka, ONCE), run::once(&mut kb, ONCE));
-        assert!(x.unwrap() && y.unwrap());
-    }
+    two_keepers_once_a_round(&m, &ca, &cb, rounds).await;
     let logs = m
         .provider
         .get_logs(&alloy::rpc::types::Filter::new().address(m.addr).event_signature(alloy::primitives::keccak256("NewRound(uint256,bytes32)")).from_block(0))

@@ -8,6 +8,14 @@ use alloy::signers::local::PrivateKeySigner;
 use lpx_e2e::{anvil_signers, Protocol};
 use serde_json::Value;
 
+/// The `lpx` binary inheriting none of its own environment settings, so each test says which
+/// key, node and address book it uses.
+pub fn lpx_command() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_lpx"));
+    cmd.env_remove("LPX_PRIVATE_KEY").env_remove("LPX_RPC_URL").env_remove("LPX_DEPLOYMENTS");
+    cmd
+}
+
 /// `lpx` pointed at one deployment: the devnet's URL and an address book file written for
 /// it (removed on drop).
 pub struct Lpx<'a> {
@@ -32,9 +40,8 @@ impl<'a> Lpx<'a> {
 
     /// Runs `lpx args...`, signing with anvil key `key` if given.
     pub async fn run(&self, key: Option<usize>, args: &[&str]) -> Output {
-        let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_lpx"));
+        let mut cmd = tokio::process::Command::from(lpx_command());
         cmd.args(["--rpc-url", &self.p.devnet.url(), "--deployments"]).arg(&self.book).args(args);
-        cmd.env_remove("LPX_PRIVATE_KEY").env_remove("LPX_RPC_URL").env_remove("LPX_DEPLOYMENTS");
         if let Some(k) = key {
             cmd.env("LPX_PRIVATE_KEY", alloy::hex::encode_prefixed(self.keys[k].to_bytes()));
         }
