@@ -235,7 +235,7 @@ impl From<Profile> for JsonProfile {
 }
 
 fn format_seconds(ms: u32) -> String {
-    if ms % 1000 == 0 { format!("{}", ms / 1000) } else { format!("{}", f64::from(ms) / 1000.0) }
+    if ms.is_multiple_of(1000) { format!("{}", ms / 1000) } else { format!("{}", f64::from(ms) / 1000.0) }
 }
 
 /// `(name, width, height, kbps, fps)` of LPMS's presets (`lpms/ffmpeg/videoprofile.go`).

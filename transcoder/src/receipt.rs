@@ -20,7 +20,9 @@ pub const RECEIPT_VERSION: u32 = 1;
 ///
 /// 2: bicubic scaling (was bilinear), cascaded from the largest rendition (was each from the
 /// source), openh264 IDR bit ratio 600% (was 400%).
-pub const ENCODING_REVISION: u32 = 2;
+/// 3: a rendition scales from another one at least twice its size in each dimension when one
+/// takes the same frames (240p from 480p on Livepeer's ladder; was from the intermediate).
+pub const ENCODING_REVISION: u32 = 3;
 
 /// The transcoder's identity: this crate's version, the encoding recipe's revision and the
 /// versions of the libraries that decide output bytes. Byte-identical re-runs are promised

@@ -133,7 +133,7 @@ impl Thumbnailer {
         match plan {
             ThumbPlan::None => {}
             ThumbPlan::EveryNth(n) => {
-                if index % (*n).max(1) == 0 {
+                if index.is_multiple_of((*n).max(1)) {
                     self.take(ts, &f, out)?;
                 }
                 self.prev = Some((ts, f));
@@ -166,7 +166,7 @@ impl Thumbnailer {
         match plan {
             ThumbPlan::None => {}
             ThumbPlan::EveryNth(n) => {
-                if (count - 1) % (*n).max(1) != 0 {
+                if !(count - 1).is_multiple_of((*n).max(1)) {
                     self.take(ts, &last, out)?;
                 }
             }

@@ -90,7 +90,12 @@ impl Scaler {
 
     /// The last picture produced by [`Scaler::scale`], if any.
     pub(crate) fn current(&self) -> Option<Picture<'_>> {
-        (self.out.width() > 0).then_some(Picture { frame: &self.out })
+        self.output().map(|frame| Picture { frame })
+    }
+
+    /// The last frame produced by [`Scaler::scale`], if any (to scale it again).
+    pub(crate) fn output(&self) -> Option<&ff::frame::Video> {
+        (self.out.width() > 0).then_some(&self.out)
     }
 }
 

@@ -31,6 +31,10 @@ pub(crate) enum ScaleFrom {
     Intermediate,
     /// Scales the shared intermediate picture.
     ScaledIntermediate,
+    /// Scales the picture of the rendition with this profile index, which takes the same
+    /// frames, is at least twice as large in each dimension, and runs just before this one on
+    /// the same worker.
+    Rendition(usize),
 }
 
 pub(crate) struct Rendition {
@@ -41,6 +45,8 @@ pub(crate) struct Rendition {
     scaler: Scaler,
     /// The current picture when it is the shared intermediate one.
     shared_picture: Option<Arc<ff::frame::Video>>,
+    /// The source timestamp of the current picture (whichever holds it).
+    picture_ts: Option<i64>,
     fps: FpsConverter,
     encoder: H264Encoder,
     /// Created on the first access unit, whose SPS/PPS become the stream's extradata.
@@ -89,6 +95,7 @@ impl Rendition {
             from,
             scaler: Scaler::new(width, height, Target::I420, Filter::Rendition),
             shared_picture: None,
+            picture_ts: None,
             fps: FpsConverter::new(profile.fps),
             encoder: H264Encoder::new(&settings, &profile.name)?,
             muxer: None,
@@ -107,9 +114,27 @@ impl Rendition {
         })
     }
 
+    /// Where this rendition takes its pictures from.
+    pub(crate) fn scale_from(&self) -> ScaleFrom {
+        self.from
+    }
+
+    /// The picture this rendition encoded last, if it was made from the source frame with
+    /// timestamp `ts_90k` (a rendition scaling from this one checks that it is not stale).
+    pub(crate) fn picture_of(&self, ts_90k: i64) -> Option<&ff::frame::Video> {
+        if self.picture_ts != Some(ts_90k) {
+            return None;
+        }
+        match self.from {
+            ScaleFrom::Intermediate => self.shared_picture.as_deref(),
+            ScaleFrom::Source | ScaleFrom::ScaledIntermediate | ScaleFrom::Rendition(_) => self.scaler.output(),
+        }
+    }
+
     /// Takes one decoded source frame, the shared intermediate picture scaled from it (when
-    /// the transcode cascades), and the frame's (already offset) timestamp.
-    pub(crate) fn video(&mut self, frame: &ff::frame::Video, intermediate: Option<&Arc<ff::frame::Video>>, ts_90k: i64) -> Result<()> {
+    /// the transcode cascades), the picture of the rendition this one scales from (when it
+    /// does), and the frame's (already offset) timestamp.
+    pub(crate) fn video(&mut self, frame: &ff::frame::Video, intermediate: Option<&Arc<ff::frame::Video>>, parent: Option<&ff::frame::Video>, ts_90k: i64) -> Result<()> {
         let placement = self.fps.place(ts_90k);
         if self.has_picture {
             for ts in placement.repeat_previous {
@@ -117,19 +142,22 @@ impl Rendition {
             }
         }
         if let Some(ts) = placement.this {
-            let scaled = match (self.from, intermediate) {
-                (ScaleFrom::Source, _) => self.scaler.scale(frame).map(|_| ()),
-                (ScaleFrom::ScaledIntermediate, Some(mid)) => self.scaler.scale(mid).map(|_| ()),
-                (ScaleFrom::Intermediate, Some(mid)) => {
+            let scaled = match (self.from, intermediate, parent) {
+                (ScaleFrom::Source, _, _) => self.scaler.scale(frame).map(|_| ()),
+                (ScaleFrom::ScaledIntermediate, Some(mid), _) => self.scaler.scale(mid).map(|_| ()),
+                (ScaleFrom::Intermediate, Some(mid), _) => {
                     self.shared_picture = Some(Arc::clone(mid));
                     Ok(())
                 }
-                (_, None) => Err(Error::Internal("no intermediate picture for a cascaded rendition".into())),
+                (ScaleFrom::Rendition(_), _, Some(pic)) => self.scaler.scale(pic).map(|_| ()),
+                (ScaleFrom::Rendition(_), _, None) => Err(Error::Internal("no picture from the rendition this one scales from".into())),
+                (_, None, _) => Err(Error::Internal("no intermediate picture for a cascaded rendition".into())),
             };
             if let Err(e) = scaled {
                 return Err(self.named(e));
             }
             self.has_picture = true;
+            self.picture_ts = Some(ts_90k);
             self.encode_current(ts)?;
         }
         Ok(())
@@ -162,7 +190,7 @@ impl Rendition {
         };
         let pic = match self.from {
             ScaleFrom::Intermediate => self.shared_picture.as_deref().map(Picture::of),
-            ScaleFrom::Source | ScaleFrom::ScaledIntermediate => self.scaler.current(),
+            ScaleFrom::Source | ScaleFrom::ScaledIntermediate | ScaleFrom::Rendition(_) => self.scaler.current(),
         };
         let pic = pic.ok_or_else(|| Error::Internal("no scaled picture".into()))?;
         let Some(au) = self.encoder.encode(&pic, ts.div_euclid(90), force_idr)? else {
