@@ -109,3 +109,26 @@ fn probe_reports_decoded_facts() {
     assert!(s.contains("kryp-1.ts: mpegts video h264 Main 1280x720 yuv420p, 35 frames"), "{s}");
     assert!(s.contains("skip_1.ts: mpegts video h264 High 128x72 yuv420p, 171 frames"), "{s}");
 }
+
+/// MP4 input: test.flv (Main profile, B-frames, AAC) remuxed into MP4 by the real `ffmpeg`,
+/// transcoded through the CLI; every frame comes out, the audio with it.
+#[test]
+fn mp4_input_with_b_frames() {
+    let dir = tempfile::tempdir().unwrap();
+    let mp4 = dir.path().join("test-remuxed.mp4");
+    let remux = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-i", media("test.flv").to_str().unwrap(), "-c", "copy", "-f", "mp4", mp4.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(remux.status.success(), "{}", String::from_utf8_lossy(&remux.stderr));
+    let src = ffprobe(&mp4);
+    assert!(src.format.starts_with("mov,mp4"), "{}", src.format);
+    let out = dir.path().join("out");
+    let o = run(&["transcode", mp4.to_str().unwrap(), "--profiles", SMALL_LADDER, "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for p in small_ladder() {
+        let f = ffprobe(&out.join(format!("test-remuxed/{}.{}", p.name, p.format.extension())));
+        assert_eq!((f.codec.as_str(), f.frames), ("h264", src.frames), "{}", p.name);
+        assert_eq!(f.audio_codec.as_deref(), Some("aac"), "{}", p.name);
+    }
+}
