@@ -60,9 +60,7 @@ fn contract_name(prefix: &str) -> Result<&'static str> {
         .find(|(short, _)| *short == lower)
         .map(|(_, full)| *full)
         .or_else(|| CONTRACTS.iter().copied().find(|c| c.eq_ignore_ascii_case(prefix)))
-        .ok_or_else(|| {
-            anyhow!("unknown contract {prefix:?}: use one of bonding, rounds, minter, broker, governor, treasury or a full name")
-        })
+        .ok_or_else(|| anyhow!("unknown contract {prefix:?}: use one of bonding, rounds, minter, broker, governor, treasury or a full name"))
 }
 
 /// The function signatures `name`'s ABI declares.
@@ -88,12 +86,7 @@ pub fn encode(signature: &str, args: &[String]) -> Result<Bytes> {
     if f.inputs.len() != args.len() {
         bail!("{} takes {} argument(s), {} given", f.signature(), f.inputs.len(), args.len());
     }
-    let values = f
-        .inputs
-        .iter()
-        .zip(args)
-        .map(|(p, a)| argument(&p.resolve().with_context(|| format!("type {}", p.ty))?, a))
-        .collect::<Result<Vec<_>>>()?;
+    let values = f.inputs.iter().zip(args).map(|(p, a)| argument(&p.resolve().with_context(|| format!("type {}", p.ty))?, a)).collect::<Result<Vec<_>>>()?;
     Ok(f.abi_encode_input(&values).with_context(|| format!("encoding {}", f.signature()))?.into())
 }
 
@@ -107,11 +100,8 @@ pub fn set(spec: &str, book: &Deployments) -> Result<Action> {
     let mut chars = param.chars();
     let capital: String = chars.next().map(|c| c.to_ascii_uppercase()).into_iter().chain(chars).collect();
     // OZ's timelock calls its delay `minDelay` but its setter `updateDelay`.
-    let stems = if name == "Treasury" && param == "minDelay" {
-        vec!["updateDelay".to_string()]
-    } else {
-        vec![format!("set{capital}"), format!("update{capital}")]
-    };
+    let stems =
+        if name == "Treasury" && param == "minDelay" { vec!["updateDelay".to_string()] } else { vec![format!("set{capital}"), format!("update{capital}")] };
     let signature = functions_of(name)
         .iter()
         .find(|sig| stems.iter().any(|s| sig.split('(').next() == Some(s.as_str())) && sig.matches(',').count() == 0)
@@ -143,9 +133,7 @@ pub fn upgrade(name: &str, implementation: Address, code: &Bytes, book: &Deploym
 
 /// `--call <target> '<sig>' args…`: any call; the target is a contract name or an address.
 pub fn call(parts: &[String], book: &Deployments) -> Result<Action> {
-    let [target, signature, args @ ..] = parts else {
-        bail!("--call needs a target and a function signature")
-    };
+    let [target, signature, args @ ..] = parts else { bail!("--call needs a target and a function signature") };
     let target = match target.parse::<Address>() {
         Ok(a) => a,
         Err(_) => book.get(contract_name(target)?).ok_or_else(|| anyhow!("the address book has no {target}"))?,
@@ -164,16 +152,14 @@ pub fn describe(action: &Action, book: &Deployments) -> String {
     let target = name_of(action.target, book).unwrap_or_else(|| action.target.to_string());
     let value = if action.value.is_zero() { String::new() } else { format!(" with {} wei", action.value) };
     let data = &action.calldata;
-    let known = (data.len() >= 4)
-        .then(|| INTERFACES.iter().flat_map(|i| i.selectors.iter().zip(i.functions)).find(|(s, _)| s[..] == data[..4]))
-        .flatten();
+    let known = (data.len() >= 4).then(|| INTERFACES.iter().flat_map(|i| i.selectors.iter().zip(i.functions)).find(|(s, _)| s[..] == data[..4])).flatten();
     let Some((_, signature)) = known else {
         return format!("{target}: raw call 0x{}{value}", hex::encode(data));
     };
     let decoded = Function::parse(signature).ok().and_then(|f| f.abi_decode_input(&data[4..]).ok());
     match decoded {
         Some(args) => {
-            let args: Vec<String> = args.iter().map(|v| show_value(v)).collect();
+            let args: Vec<String> = args.iter().map(show_value).collect();
             let name = signature.split('(').next().unwrap_or(signature);
             format!("{target}.{name}({}){value}", args.join(", "))
         }
@@ -262,8 +248,13 @@ mod tests {
 
     #[test]
     fn call_takes_names_or_addresses_and_any_signature() {
-        let parts = ["Treasury", "grantRole(bytes32,address)", "0x0000000000000000000000000000000000000000000000000000000000000001", "0x00000000000000000000000000000000000000bb"]
-            .map(String::from);
+        let parts = [
+            "Treasury",
+            "grantRole(bytes32,address)",
+            "0x0000000000000000000000000000000000000000000000000000000000000001",
+            "0x00000000000000000000000000000000000000bb",
+        ]
+        .map(String::from);
         let a = call(&parts, &book()).unwrap();
         assert_eq!(a.target, Address::with_last_byte(5));
         assert_eq!(&a.calldata[..4], &keccak256("grantRole(bytes32,address)")[..4]);

@@ -40,9 +40,7 @@ pub fn parse(text: &str, unit: Unit) -> Result<U256, String> {
     if number.is_empty() {
         return Err(format!("amount {t:?} has no number"));
     }
-    parse_units(number, decimals)
-        .map(Into::into)
-        .map_err(|e| format!("amount {t:?} is not a valid number: {e}"))
+    parse_units(number, decimals).map(Into::into).map_err(|e| format!("amount {t:?} is not a valid number: {e}"))
 }
 
 /// Formats base units as `1.5 LPT`, trimming trailing zeros.

@@ -24,9 +24,7 @@ impl Client {
     /// Read-only access.
     pub fn reader(chain: &ChainOpts) -> Result<Self> {
         let url = chain.url()?;
-        let provider = ProviderBuilder::new()
-            .connect_http(url.parse().with_context(|| format!("invalid RPC URL {url:?}"))?)
-            .erased();
+        let provider = ProviderBuilder::new().connect_http(url.parse().with_context(|| format!("invalid RPC URL {url:?}"))?).erased();
         Ok(Self { provider, book: load_book(chain)?, me: None })
     }
 
@@ -35,10 +33,8 @@ impl Client {
         let signer = wallet.signer()?;
         let me = signer.address();
         let url = chain.url()?;
-        let provider = ProviderBuilder::new()
-            .wallet(EthereumWallet::new(signer))
-            .connect_http(url.parse().with_context(|| format!("invalid RPC URL {url:?}"))?)
-            .erased();
+        let provider =
+            ProviderBuilder::new().wallet(EthereumWallet::new(signer)).connect_http(url.parse().with_context(|| format!("invalid RPC URL {url:?}"))?).erased();
         Ok(Self { provider, book: load_book(chain)?, me: Some(me) })
     }
 
@@ -91,11 +87,7 @@ impl Client {
     /// Sends a typed call to the contract at `to` (called `name` in errors) and waits for it
     /// to succeed.
     pub async fn send_at<C: SolCall>(&self, to: Address, name: &str, call: C, value: U256) -> Result<TransactionReceipt> {
-        let tx = TransactionRequest::default()
-            .with_from(self.sender()?)
-            .with_to(to)
-            .with_input(call.abi_encode())
-            .with_value(value);
+        let tx = TransactionRequest::default().with_from(self.sender()?).with_to(to).with_input(call.abi_encode()).with_value(value);
         // The gas estimate simulates the call, so a revert surfaces here with its reason
         // and nothing is sent.
         let gas = self.provider.estimate_gas(tx.clone()).await.map_err(|e| explain(name, C::SIGNATURE, e))?;
@@ -125,11 +117,7 @@ fn explain(contract: &str, signature: &str, e: alloy::transports::TransportError
     if let Some(data) = e.as_error_resp().and_then(|p| p.as_revert_data()) {
         // A revert string as the contract wrote it; alloy's generic decoder would prefix
         // "revert: ". Panics and other errors keep alloy's wording.
-        let reason = Revert::abi_decode(&data)
-            .map(|r| r.reason)
-            .ok()
-            .or_else(|| decode_revert_reason(&data))
-            .unwrap_or_else(|| format!("revert data {data}"));
+        let reason = Revert::abi_decode(&data).map(|r| r.reason).ok().or_else(|| decode_revert_reason(&data)).unwrap_or_else(|| format!("revert data {data}"));
         return anyhow!("{contract}.{function} reverted: {reason}");
     }
     if let Some(p) = e.as_error_resp() {

@@ -44,10 +44,7 @@ mod tests {
             return;
         }
         let have = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            have == want,
-            "docs/cli.md is stale: regenerate with `UPDATE_DOCS=1 cargo test -p lpx-cli cli_reference`"
-        );
+        assert!(have == want, "docs/cli.md is stale: regenerate with `UPDATE_DOCS=1 cargo test -p lpx-cli cli_reference`");
         for command in ["bond", "withdraw-fees", "cancel-unlock", "poll tally", "status", "deploy"] {
             assert!(have.contains(&format!("## `lpx {command}`")), "{command} is missing");
         }

@@ -87,9 +87,8 @@ fn usage_error(e: clap::Error) -> std::process::ExitCode {
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let parsed = <Cli as clap::CommandFactory>::command()
-        .try_get_matches()
-        .and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m).map(|cli| (cli, m)));
+    let parsed =
+        <Cli as clap::CommandFactory>::command().try_get_matches().and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m).map(|cli| (cli, m)));
     let cli = match parsed {
         Ok((mut cli, matches)) => {
             if let Command::Gov(GovCmd::Propose { calls, .. }) = &mut cli.command {

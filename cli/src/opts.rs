@@ -77,9 +77,7 @@ impl ChainOpts {
     /// The RPC URL, with foundry.toml aliases and `${VAR}` references resolved.
     pub fn url(&self) -> Result<String> {
         let Some(alias) = self.alias() else { return Ok(self.rpc_url.clone()) };
-        let root = project_root().ok_or_else(|| {
-            anyhow!("--rpc-url {alias:?} is not a URL and no foundry.toml was found to resolve it as an alias")
-        })?;
+        let root = project_root().ok_or_else(|| anyhow!("--rpc-url {alias:?} is not a URL and no foundry.toml was found to resolve it as an alias"))?;
         let path = root.join("foundry.toml");
         let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         let table: toml::Table = text.parse().with_context(|| format!("parsing {}", path.display()))?;

@@ -307,8 +307,7 @@ async fn keystore_and_alias(p: &Protocol) {
     std::fs::write(dir.join("foundry.toml"), "[rpc_endpoints]\nlocal_net = \"${LPX_E2E_NODE}\"\n").unwrap();
     p.book.save(&dir.join("deployments/local-net.json")).expect("address book");
     let key = anvil_signers()[who].to_bytes();
-    alloy::signers::local::PrivateKeySigner::encrypt_keystore(&dir, &mut rand::thread_rng(), key, "correct horse", Some("key.json"))
-        .expect("keystore");
+    alloy::signers::local::PrivateKeySigner::encrypt_keystore(&dir, &mut rand::thread_rng(), key, "correct horse", Some("key.json")).expect("keystore");
     std::fs::write(dir.join("password"), "correct horse\n").unwrap();
 
     let lpx = |args: &[&str]| {

@@ -12,8 +12,8 @@ use alloy::{
     sol,
 };
 use lpx_abi::{
-    bonding_manager::IBondingManager, controller::IController, governor::ILivepeerGovernor as G,
-    minter::IMinter, rounds_manager::IRoundsManager, service_registry::IServiceRegistry, token::ILivepeerToken,
+    bonding_manager::IBondingManager, controller::IController, governor::ILivepeerGovernor as G, minter::IMinter, rounds_manager::IRoundsManager,
+    service_registry::IServiceRegistry, token::ILivepeerToken,
 };
 use lpx_contract_build::{build, nitro_wasm, ContractPackage};
 use lpx_e2e::{repo_root, Protocol};
@@ -39,11 +39,7 @@ async fn bond(p: &Protocol, who: Address, amount: U256, to: Address) {
 /// The ServiceRegistry v2 fixture (same storage, a new `version()`), deployed and activated.
 async fn deploy_registry_v2(p: &Protocol) -> Address {
     let root = repo_root();
-    let package = ContractPackage {
-        name: "registry-v2".into(),
-        package: "lpx-devnet-registry-v2".into(),
-        dir: root.join("devnet/fixtures/registry-v2"),
-    };
+    let package = ContractPackage { name: "registry-v2".into(), package: "lpx-devnet-registry-v2".into(), dir: root.join("devnet/fixtures/registry-v2") };
     let built = build(&root, &[package]).expect("building the v2 fixture");
     let wasm = nitro_wasm(&built[0].wasm).expect("nitro wasm");
     lpx_devnet::test_utils::deploy_stylus(&p.provider, &wasm).await.expect("deploying the v2 fixture")
@@ -200,7 +196,6 @@ async fn proposals_change_parameters_and_upgrade_contracts() {
 
     // The list shows each proposal's final state.
     let list = lpx.json(None, &["gov", "list"]).await;
-    let states: Vec<(&str, &str)> =
-        list.as_array().unwrap().iter().map(|p| (p["id"].as_str().unwrap(), p["state"].as_str().unwrap())).collect();
+    let states: Vec<(&str, &str)> = list.as_array().unwrap().iter().map(|p| (p["id"].as_str().unwrap(), p["state"].as_str().unwrap())).collect();
     assert_eq!(states, [(a.as_str(), "Executed"), (b.as_str(), "Defeated"), (c.as_str(), "Executed"), (e.as_str(), "Canceled")]);
 }

@@ -40,15 +40,10 @@ async fn main() {
         let t = Instant::now();
         let devnet = Devnet::spawn(DevnetConfig::test()).await.expect("devnet");
         spawn_ms.push(t.elapsed().as_secs_f64() * 1e3);
-        let provider = ProviderBuilder::new()
-            .wallet(EthereumWallet::new(signer.clone()))
-            .connect_http(devnet.url().parse().expect("url"))
-            .erased();
+        let provider = ProviderBuilder::new().wallet(EthereumWallet::new(signer.clone())).connect_http(devnet.url().parse().expect("url")).erased();
 
         let t = Instant::now();
-        let outcome = lpx_deployer::deploy(&Chain::new(provider.clone(), from), &config, &artifacts, None)
-            .await
-            .expect("deploy");
+        let outcome = lpx_deployer::deploy(&Chain::new(provider.clone(), from), &config, &artifacts, None).await.expect("deploy");
         let secs = t.elapsed().as_secs_f64();
         deploy_s.push(secs);
         txs = provider.get_transaction_count(from).await.expect("nonce");

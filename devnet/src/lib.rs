@@ -43,13 +43,7 @@ pub struct DevnetConfig {
 
 impl Default for DevnetConfig {
     fn default() -> Self {
-        Self {
-            chain: ChainConfig::default(),
-            addr: SocketAddr::from(([127, 0, 0, 1], 8545)),
-            block_time: None,
-            load_state: None,
-            state: None,
-        }
+        Self { chain: ChainConfig::default(), addr: SocketAddr::from(([127, 0, 0, 1], 8545)), block_time: None, load_state: None, state: None }
     }
 }
 
@@ -94,8 +88,7 @@ impl Devnet {
         let (node, _thread) = Node::start(config.chain.clone(), config.block_time).map_err(DevnetError::Node)?;
         if let Some(path) = &config.load_state {
             let text = std::fs::read(path).map_err(|e| DevnetError::LoadState(path.clone(), e.to_string()))?;
-            let dump: chain::state::StateDump =
-                serde_json::from_slice(&text).map_err(|e| DevnetError::LoadState(path.clone(), e.to_string()))?;
+            let dump: chain::state::StateDump = serde_json::from_slice(&text).map_err(|e| DevnetError::LoadState(path.clone(), e.to_string()))?;
             node.with(move |c| c.load_state(&dump)).await.map_err(|e| DevnetError::Node(e.to_string()))?;
         }
         if let Some(path) = config.state.clone() {
@@ -116,8 +109,7 @@ impl Devnet {
                 }
             }
         });
-        let (addr, server) =
-            rpc::serve(state, config.addr).await.map_err(|e| DevnetError::Bind(config.addr, e))?;
+        let (addr, server) = rpc::serve(state, config.addr).await.map_err(|e| DevnetError::Bind(config.addr, e))?;
         Ok(Self { addr, node, server, feeder })
     }
 

@@ -55,7 +55,13 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let started = std::time::Instant::now();
     let addr: SocketAddr = format!("{}:{}", args.host, args.port).parse().context("invalid --host/--port")?;
-    let mut config = DevnetConfig { addr, block_time: args.block_time.map(Duration::from_secs), load_state: args.load_state.clone(), state: args.state.clone(), ..Default::default() };
+    let mut config = DevnetConfig {
+        addr,
+        block_time: args.block_time.map(Duration::from_secs),
+        load_state: args.load_state.clone(),
+        state: args.state.clone(),
+        ..Default::default()
+    };
     config.chain.chain_id = args.chain_id;
     config.chain.accounts = args.accounts;
     config.chain.balance = alloy_primitives::U256::from(args.balance) * alloy_primitives::U256::from(10u64).pow(alloy_primitives::U256::from(18));
@@ -76,12 +82,7 @@ async fn main() -> anyhow::Result<()> {
 async fn print_banner(devnet: &Devnet, args: &Args) -> anyhow::Result<()> {
     let keys = devnet
         .node()
-        .with(|c| {
-            c.signers
-                .iter()
-                .map(|s| (s.address(), alloy_primitives::hex::encode_prefixed(s.credential().to_bytes())))
-                .collect::<Vec<_>>()
-        })
+        .with(|c| c.signers.iter().map(|s| (s.address(), alloy_primitives::hex::encode_prefixed(s.credential().to_bytes()))).collect::<Vec<_>>())
         .await?;
     println!("lpx-devnet {}: local Arbitrum chain with Stylus (revm + wasmi)\n", env!("CARGO_PKG_VERSION"));
     println!("Available Accounts\n==================");

@@ -68,12 +68,7 @@ impl Node {
                 };
                 chain.interval = block_time;
                 chain.on_block.push(Box::new(move |block, txs| {
-                    let logs = txs
-                        .iter()
-                        .flat_map(|t| {
-                            t.logs.iter().cloned().zip(json::tx_logs(t, Some(block.header.timestamp)))
-                        })
-                        .collect();
+                    let logs = txs.iter().flat_map(|t| t.logs.iter().cloned().zip(json::tx_logs(t, Some(block.header.timestamp)))).collect();
                     let mut header = json::block_header(block);
                     header["transactions"] = Value::Array(Vec::new());
                     let _ = sender.send(Event::Block { number: block.header.number, hash: block.hash, header, logs });

@@ -88,12 +88,7 @@ pub async fn deploy_stylus<P: Provider>(provider: &P, wasm: &[u8]) -> Result<Add
 
 /// Deploys through the StylusDeployer in one transaction, running `init_data` (e.g. the
 /// constructor call) with `init_value`; returns the address from the `ContractDeployed` event.
-pub async fn deploy_stylus_with_deployer<P: Provider>(
-    provider: &P,
-    wasm: &[u8],
-    init_data: Bytes,
-    init_value: U256,
-) -> Result<Address, TestError> {
+pub async fn deploy_stylus_with_deployer<P: Provider>(provider: &P, wasm: &[u8], init_data: Bytes, init_value: U256) -> Result<Address, TestError> {
     let bytecode = lpx_contract_build::create_init_code(&stylus_code(wasm)).into();
     let call = IStylusDeployer::deployCall { bytecode, initData: init_data, initValue: init_value, salt: Default::default() };
     // A generous value covers the data fee; the deployer refunds the rest.

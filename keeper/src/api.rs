@@ -2,7 +2,10 @@
 //! (`?status=queued|submitting|redeemed|dropped&limit=N`), `GET /health`, `GET /metrics`.
 //! Bind it to localhost (the default): it accepts tickets from anyone who can reach it.
 
-use std::{sync::{atomic::Ordering, Arc}, time::Duration};
+use std::{
+    sync::{atomic::Ordering, Arc},
+    time::Duration,
+};
 
 use axum::{
     extract::{Query, State},
@@ -17,7 +20,10 @@ use serde_json::json;
 
 use crate::{
     keeper::Health,
-    tickets::{queue::{Status, TicketQueue}, spool},
+    tickets::{
+        queue::{Status, TicketQueue},
+        spool,
+    },
 };
 use lpx_txman::store::now_ms;
 
@@ -36,11 +42,7 @@ pub struct ApiState {
 
 /// The router.
 pub fn router(state: ApiState) -> Router {
-    Router::new()
-        .route("/tickets", post(post_tickets).get(list_tickets))
-        .route("/health", get(health))
-        .route("/metrics", get(metrics_text))
-        .with_state(state)
+    Router::new().route("/tickets", post(post_tickets).get(list_tickets)).route("/health", get(health)).route("/metrics", get(metrics_text)).with_state(state)
 }
 
 async fn post_tickets(State(s): State<ApiState>, body: String) -> Response {
@@ -79,11 +81,13 @@ async fn list_tickets(State(s): State<ApiState>, Query(q): Query<ListQuery>) -> 
         Ok(rows) => {
             let out: Vec<_> = rows
                 .iter()
-                .map(|t| json!({
-                    "hash": t.hash, "sender": t.ticket.ticket.sender, "recipient": t.ticket.ticket.recipient,
-                    "faceValue": t.ticket.ticket.faceValue.to_string(), "creationRound": t.creation_round,
-                    "status": t.status, "reason": t.reason, "attempts": t.attempts,
-                }))
+                .map(|t| {
+                    json!({
+                        "hash": t.hash, "sender": t.ticket.ticket.sender, "recipient": t.ticket.ticket.recipient,
+                        "faceValue": t.ticket.ticket.faceValue.to_string(), "creationRound": t.creation_round,
+                        "status": t.status, "reason": t.reason, "attempts": t.attempts,
+                    })
+                })
                 .collect();
             Json(out).into_response()
         }

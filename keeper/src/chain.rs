@@ -83,7 +83,12 @@ impl Chain {
             }
         }
         let client = transport.client();
-        let mut chain = Self { transport, provider, client, addrs: Addresses { rounds: Address::ZERO, bonding: Address::ZERO, minter: Address::ZERO, broker: Address::ZERO } };
+        let mut chain = Self {
+            transport,
+            provider,
+            client,
+            addrs: Addresses { rounds: Address::ZERO, bonding: Address::ZERO, minter: Address::ZERO, broker: Address::ZERO },
+        };
         let addrs = Addresses {
             rounds: resolve(&chain, &book, "RoundsManager").await?,
             bonding: resolve(&chain, &book, "BondingManager").await?,
@@ -103,11 +108,8 @@ impl Chain {
 
     /// One `eth_call`, decoded with the call's ABI.
     pub async fn call<C: SolCall>(&self, to: Address, c: C) -> Result<C::Return, ChainError> {
-        let out: Bytes = self
-            .client
-            .request("eth_call", (call_request(to, c.abi_encode().into()), "latest"))
-            .await
-            .map_err(|e| ChainError::Call(revert::classify(&e)))?;
+        let out: Bytes =
+            self.client.request("eth_call", (call_request(to, c.abi_encode().into()), "latest")).await.map_err(|e| ChainError::Call(revert::classify(&e)))?;
         C::abi_decode_returns(&out).map_err(|e| ChainError::Decode { what: C::SIGNATURE, reason: e.to_string() })
     }
 }
@@ -117,9 +119,8 @@ async fn resolve(chain: &Chain, book: &Deployments, name: &str) -> Result<Addres
     if let Some(a) = book.get(name) {
         return Ok(a);
     }
-    let controller = book.get("Controller").ok_or_else(|| {
-        ChainError::Setup(format!("no address for {name}: add it to the deployments file or set chain.controller"))
-    })?;
+    let controller =
+        book.get("Controller").ok_or_else(|| ChainError::Setup(format!("no address for {name}: add it to the deployments file or set chain.controller")))?;
     let a = chain.call(controller, IController::getContractCall { _id: keccak256(name.as_bytes()) }).await?;
     if a == Address::ZERO {
         return Err(ChainError::Setup(format!("the Controller at {controller} has no {name} registered")));

@@ -2,10 +2,17 @@
 //! environment as `KEEPER_<SECTION>__<KEY>` (e.g. `KEEPER_CHAIN__RPC_URLS='["http://a"]'`,
 //! `KEEPER_API__LISTEN=0.0.0.0:7935`). See docs/keeper.md for a commented example.
 
-use std::{net::SocketAddr, path::{Path, PathBuf}, time::Duration};
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use alloy::primitives::Address;
-use figment::{providers::{Env, Format, Toml}, Figment};
+use figment::{
+    providers::{Env, Format, Toml},
+    Figment,
+};
 use lpx_chain_config::SignerSource;
 use lpx_txman::{FeePolicy, RpcPolicy};
 use serde::Deserialize;
@@ -55,9 +62,13 @@ pub struct RunConfig {
     #[serde(default = "d_grace")]
     pub shutdown_grace_secs: u64,
 }
-fn d_grace() -> u64 { 20 }
+fn d_grace() -> u64 {
+    20
+}
 impl Default for RunConfig {
-    fn default() -> Self { Self { shutdown_grace_secs: d_grace() } }
+    fn default() -> Self {
+        Self { shutdown_grace_secs: d_grace() }
+    }
 }
 
 /// `[chain]`.
@@ -98,12 +109,24 @@ pub struct ChainConfig {
     #[serde(default = "d_receipt_wait")]
     pub receipt_wait_ms: u64,
 }
-fn d_poll() -> u64 { 2_000 }
-fn d_timeout() -> u64 { 10_000 }
-fn d_attempts() -> u32 { 6 }
-fn d_backoff0() -> u64 { 250 }
-fn d_backoff_max() -> u64 { 8_000 }
-fn d_receipt_wait() -> u64 { 1_000 }
+fn d_poll() -> u64 {
+    2_000
+}
+fn d_timeout() -> u64 {
+    10_000
+}
+fn d_attempts() -> u32 {
+    6
+}
+fn d_backoff0() -> u64 {
+    250
+}
+fn d_backoff_max() -> u64 {
+    8_000
+}
+fn d_receipt_wait() -> u64 {
+    1_000
+}
 
 /// `[chain.contracts]`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -127,9 +150,13 @@ pub struct StateConfig {
     #[serde(default = "d_state_dir")]
     pub dir: PathBuf,
 }
-fn d_state_dir() -> PathBuf { "keeper-state".into() }
+fn d_state_dir() -> PathBuf {
+    "keeper-state".into()
+}
 impl Default for StateConfig {
-    fn default() -> Self { Self { dir: d_state_dir() } }
+    fn default() -> Self {
+        Self { dir: d_state_dir() }
+    }
 }
 
 /// How keepers that all initialize rounds avoid sending duplicates: each waits its turn
@@ -184,11 +211,19 @@ pub struct RoundsConfig {
     #[serde(default = "d_election")]
     pub election: ElectionConfig,
 }
-fn d_true() -> bool { true }
-fn d_slot() -> u64 { 5_000 }
-fn d_election() -> ElectionConfig { ElectionConfig::Pool { slot_ms: d_slot() } }
+fn d_true() -> bool {
+    true
+}
+fn d_slot() -> u64 {
+    5_000
+}
+fn d_election() -> ElectionConfig {
+    ElectionConfig::Pool { slot_ms: d_slot() }
+}
 impl Default for RoundsConfig {
-    fn default() -> Self { Self { initialize: true, election: d_election() } }
+    fn default() -> Self {
+        Self { initialize: true, election: d_election() }
+    }
 }
 
 /// `[reward]`.
@@ -211,7 +246,9 @@ pub struct RewardConfig {
     pub lpt_price_eth: Option<f64>,
 }
 impl Default for RewardConfig {
-    fn default() -> Self { Self { enabled: true, gas_limit: None, min_profit_ratio: None, lpt_price_eth: None } }
+    fn default() -> Self {
+        Self { enabled: true, gas_limit: None, min_profit_ratio: None, lpt_price_eth: None }
+    }
 }
 
 /// `[[orchestrators]]`.
@@ -249,12 +286,24 @@ pub struct GasConfig {
     #[serde(default = "d_margin")]
     pub gas_limit_margin_percent: u64,
 }
-fn d_max_fee() -> f64 { 100.0 }
-fn d_mult() -> u64 { 2 }
-fn d_bump() -> u64 { 20 }
-fn d_bump_after() -> u64 { 30 }
-fn d_max_bumps() -> u32 { 10 }
-fn d_margin() -> u64 { 30 }
+fn d_max_fee() -> f64 {
+    100.0
+}
+fn d_mult() -> u64 {
+    2
+}
+fn d_bump() -> u64 {
+    20
+}
+fn d_bump_after() -> u64 {
+    30
+}
+fn d_max_bumps() -> u32 {
+    10
+}
+fn d_margin() -> u64 {
+    30
+}
 impl Default for GasConfig {
     fn default() -> Self {
         Self {
@@ -289,9 +338,15 @@ pub struct TicketsConfig {
     #[serde(default = "d_retry")]
     pub retry_secs: u64,
 }
-fn d_batch() -> usize { 10 }
-fn d_ratio() -> f64 { 1.0 }
-fn d_retry() -> u64 { 30 }
+fn d_batch() -> usize {
+    10
+}
+fn d_ratio() -> f64 {
+    1.0
+}
+fn d_retry() -> u64 {
+    30
+}
 impl Default for TicketsConfig {
     fn default() -> Self {
         Self { enabled: true, batch_size: d_batch(), min_face_value_to_gas: d_ratio(), spool_dir: None, retry_secs: d_retry() }
@@ -309,10 +364,16 @@ pub struct ApiConfig {
     #[serde(default = "d_health")]
     pub health_max_tick_age_secs: u64,
 }
-fn d_listen() -> Option<SocketAddr> { "127.0.0.1:7935".parse().ok() }
-fn d_health() -> u64 { 60 }
+fn d_listen() -> Option<SocketAddr> {
+    "127.0.0.1:7935".parse().ok()
+}
+fn d_health() -> u64 {
+    60
+}
 impl Default for ApiConfig {
-    fn default() -> Self { Self { listen: d_listen(), health_max_tick_age_secs: d_health() } }
+    fn default() -> Self {
+        Self { listen: d_listen(), health_max_tick_age_secs: d_health() }
+    }
 }
 
 /// Config errors, with the file name.
@@ -363,11 +424,19 @@ impl Config {
                 *p = base.join(&*p);
             }
         };
-        if let Some(d) = self.chain.deployments.as_mut() { fix(d) }
+        if let Some(d) = self.chain.deployments.as_mut() {
+            fix(d)
+        }
         fix(&mut self.state.dir);
-        if let Some(d) = self.tickets.spool_dir.as_mut() { fix(d) }
-        if let Some(k) = self.signer.keystore.as_mut() { fix(k) }
-        if let Some(k) = self.signer.private_key_file.as_mut() { fix(k) }
+        if let Some(d) = self.tickets.spool_dir.as_mut() {
+            fix(d)
+        }
+        if let Some(k) = self.signer.keystore.as_mut() {
+            fix(k)
+        }
+        if let Some(k) = self.signer.private_key_file.as_mut() {
+            fix(k)
+        }
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -479,6 +548,8 @@ mod tests {
     }
 
     #[test]
+    // figment::Jail's closure must return figment's (large) error type.
+    #[allow(clippy::result_large_err)]
     fn env_overrides_file() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("keeper.toml");

@@ -13,7 +13,10 @@
 
 use std::{
     collections::{HashMap, HashSet},
-    sync::{atomic::{AtomicU64, Ordering}, Arc},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc,
+    },
     time::{Duration, Instant},
 };
 
@@ -174,8 +177,7 @@ impl Keeper {
     pub async fn start(cfg: Config) -> Result<Self, KeeperError> {
         let chain = Chain::connect(&cfg).await?;
         let signer = load_signer(&cfg.signer, std::path::Path::new(".")).map_err(|e| KeeperError::Setup(e.to_string()))?;
-        std::fs::create_dir_all(&cfg.state.dir)
-            .map_err(|e| KeeperError::Setup(format!("cannot create state dir {}: {e}", cfg.state.dir.display())))?;
+        std::fs::create_dir_all(&cfg.state.dir).map_err(|e| KeeperError::Setup(format!("cannot create state dir {}: {e}", cfg.state.dir.display())))?;
         let tx = TxManager::open(chain.provider.clone(), signer, &cfg.db_path(), cfg.fee_policy()).await?;
         if let Some(want) = cfg.chain.chain_id {
             if want != tx.chain_id() {
@@ -494,13 +496,8 @@ impl Keeper {
         if gas_limit.is_none() {
             self.stats.estimates += 1;
         }
-        let req = TxRequest {
-            label,
-            to: self.chain.addrs.rounds,
-            input: IRoundsManager::initializeRoundCall {}.abi_encode().into(),
-            value: U256::ZERO,
-            gas_limit,
-        };
+        let req =
+            TxRequest { label, to: self.chain.addrs.rounds, input: IRoundsManager::initializeRoundCall {}.abi_encode().into(), value: U256::ZERO, gas_limit };
         match self.tx.submit(req).await {
             Ok(rec) => {
                 tracing::info!(round = st.number, nonce = rec.nonce, "initializeRound sent");
@@ -523,12 +520,7 @@ impl Keeper {
     /// Our initializeRound for the current round is in flight.
     fn own_init_pending(&self) -> Result<bool, KeeperError> {
         let Some(r) = self.round.as_ref().map(|s| s.number) else { return Ok(false) };
-        Ok(self
-            .tx
-            .store()
-            .by_label(&format!("initializeRound:{r}"))
-            .map_err(TxError::from)?
-            .is_some_and(|rec| rec.status == TxStatus::Pending))
+        Ok(self.tx.store().by_label(&format!("initializeRound:{r}")).map_err(TxError::from)?.is_some_and(|rec| rec.status == TxStatus::Pending))
     }
 
     /// Rewards go out once the round is initialized, or right behind our own

@@ -46,7 +46,11 @@ fn init_logs(json: bool) {
     // Colours only on a terminal: journald and log files get plain `key=value` text.
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
-    if json { b.json().init() } else { b.init() }
+    if json {
+        b.json().init()
+    } else {
+        b.init()
+    }
 }
 
 #[tokio::main]
@@ -71,8 +75,15 @@ async fn real_main(cli: Cli) -> anyhow::Result<i32> {
     match cli.cmd {
         Cmd::Check => {
             let a = k.chain().addrs;
-            println!("signer {}\nchain {}\nRoundsManager {}\nBondingManager {}\nMinter {}\nTicketBroker {}",
-                k.tx().address(), k.tx().chain_id(), a.rounds, a.bonding, a.minter, a.broker);
+            println!(
+                "signer {}\nchain {}\nRoundsManager {}\nBondingManager {}\nMinter {}\nTicketBroker {}",
+                k.tx().address(),
+                k.tx().chain_id(),
+                a.rounds,
+                a.bonding,
+                a.minter,
+                a.broker
+            );
             Ok(0)
         }
         Cmd::Once { max_secs } => {
@@ -115,7 +126,12 @@ async fn real_main(cli: Cli) -> anyhow::Result<i32> {
             let grace = Duration::from_secs(k.config().run.shutdown_grace_secs);
             let left = k.settle_and_close(grace).await?;
             let counts = k.queue().counts()?;
-            tracing::info!(in_flight = left, tickets_queued = counts.queued, tickets_submitting = counts.submitting, "stopped cleanly; what is in flight or queued is resumed on the next start");
+            tracing::info!(
+                in_flight = left,
+                tickets_queued = counts.queued,
+                tickets_submitting = counts.submitting,
+                "stopped cleanly; what is in flight or queued is resumed on the next start"
+            );
             Ok(0)
         }
     }

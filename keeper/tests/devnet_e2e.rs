@@ -31,7 +31,10 @@ use alloy::{
 };
 use lpx_abi::{bonding_manager::IBondingManager, rounds_manager::IRoundsManager, token::ILivepeerToken};
 use lpx_e2e::Protocol;
-use lpx_keeper::{chain::Addresses, lens::{self, LensQuery}};
+use lpx_keeper::{
+    chain::Addresses,
+    lens::{self, LensQuery},
+};
 use lpx_testkit::free_port;
 
 use devnet_common::{Contracts, KeeperProc};
@@ -86,7 +89,7 @@ async fn wait_round_done(p: &Protocol, orchs: &[Address], r: u64) -> (Duration, 
 }
 
 /// NewRound count per round and Reward count per (orchestrator, round), from the logs.
-async fn events(p: &Protocol) -> (HashMap<u64, usize>, HashMap<(Address, u64), usize>) {
+async fn events(p: &Protocol) -> RoundEvents {
     let len = u64_view(p, "RoundsManager", IRoundsManager::roundLengthCall {}).await;
     let anchor_r = u64_view(p, "RoundsManager", IRoundsManager::lastRoundLengthUpdateRoundCall {}).await;
     let anchor_b = u64_view(p, "RoundsManager", IRoundsManager::lastRoundLengthUpdateStartBlockCall {}).await;
@@ -114,7 +117,10 @@ async fn events(p: &Protocol) -> (HashMap<u64, usize>, HashMap<(Address, u64), u
     (rounds, rewards)
 }
 
-fn assert_once_each(ev: &(HashMap<u64, usize>, HashMap<(Address, u64), usize>), orchs: &[Address], rounds: &[u64]) {
+/// NewRound events per round, and Reward events per (orchestrator, round).
+type RoundEvents = (HashMap<u64, usize>, HashMap<(Address, u64), usize>);
+
+fn assert_once_each(ev: &RoundEvents, orchs: &[Address], rounds: &[u64]) {
     for r in rounds {
         assert_eq!(ev.0.get(r).copied().unwrap_or(0), 1, "NewRound events for round {r}");
         for o in orchs {
@@ -136,7 +142,8 @@ fn rpc_per_round(log: &Path) -> Vec<u64> {
 /// Gas of the lens's `eth_call` on the real contracts: idle, and the round part with and
 /// without the pool walk (pool = the 3 orchestrators), initializeRound simulated.
 async fn lens_gas(p: &Protocol, orchs: &[Address]) {
-    let addrs = Addresses { rounds: p.address("RoundsManager"), bonding: p.address("BondingManager"), minter: p.address("Minter"), broker: p.address("TicketBroker") };
+    let addrs =
+        Addresses { rounds: p.address("RoundsManager"), bonding: p.address("BondingManager"), minter: p.address("Minter"), broker: p.address("TicketBroker") };
     let round = u64_view(p, "RoundsManager", IRoundsManager::currentRoundCall {}).await;
     let q = |force, max_pool| LensQuery {
         known_round: round,
@@ -153,7 +160,10 @@ async fn lens_gas(p: &Protocol, orchs: &[Address]) {
     }
     eprintln!(
         "lens gas: idle tick {}, round part without the pool {}, with the pool of 3 {} (≈ {} per pool member)",
-        gas[0], gas[1], gas[2], (gas[2] - gas[1]) / 3
+        gas[0],
+        gas[1],
+        gas[2],
+        (gas[2] - gas[1]) / 3
     );
 }
 

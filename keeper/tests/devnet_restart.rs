@@ -231,8 +231,7 @@ async fn post_tickets(api: u16, body: &serde_json::Value) {
 
 /// The keeper's queue by status (its API).
 async fn queue_counts(api: u16) -> HashMap<String, usize> {
-    let rows: Vec<serde_json::Value> =
-        reqwest::get(format!("http://127.0.0.1:{api}/tickets?limit=10000")).await.unwrap().json().await.unwrap();
+    let rows: Vec<serde_json::Value> = reqwest::get(format!("http://127.0.0.1:{api}/tickets?limit=10000")).await.unwrap().json().await.unwrap();
     let mut m = HashMap::new();
     for r in rows {
         *m.entry(r["status"].as_str().unwrap_or("?").to_string()).or_default() += 1;
@@ -246,10 +245,7 @@ async fn deposit_of(p: &DynProvider, c: Contracts, sender: Address) -> U256 {
 
 /// Ticket hashes of every `WinningTicketRedeemed` on chain, in order.
 async fn redeemed_on_chain(p: &DynProvider, c: Contracts) -> Vec<B256> {
-    let logs = p
-        .get_logs(&Filter::new().address(c.broker).event_signature(ITicketBroker::WinningTicketRedeemed::SIGNATURE_HASH).from_block(0))
-        .await
-        .unwrap();
+    let logs = p.get_logs(&Filter::new().address(c.broker).event_signature(ITicketBroker::WinningTicketRedeemed::SIGNATURE_HASH).from_block(0)).await.unwrap();
     logs.iter()
         .map(|l| {
             let e = ITicketBroker::WinningTicketRedeemed::decode_log_data(l.data()).unwrap();
@@ -568,24 +564,24 @@ async fn redemption_throughput() {
         let count = |m: &str| log.lines().filter(|l| l.contains(m)).count();
         eprintln!(
             "  keeper log: {} redemption sent, {} ticket kept for a retry, {} tick failed, {} replaced, {} round finished",
-            count("redemption sent"), count("kept for a retry"), count("tick failed"), count("replaced a stuck"), count("round finished")
+            count("redemption sent"),
+            count("kept for a retry"),
+            count("tick failed"),
+            count("replaced a stuck"),
+            count("round finished")
         );
         for l in log.lines().filter(|l| l.contains("kept for a retry") || l.contains("tick failed")).take(3) {
             eprintln!("  {l}");
         }
-        eprintln!(
-            "redemption throughput, batch_size = {batch}: {n} tickets in {secs:.2} s = {:.1} tickets/s ({txs} transactions)",
-            n as f64 / secs
-        );
+        eprintln!("redemption throughput, batch_size = {batch}: {n} tickets in {secs:.2} s = {:.1} tickets/s ({txs} transactions)", n as f64 / secs);
     }
     // Where a redemption's time goes on this devnet: one execution (eth_call) against the
     // node's eth_estimateGas, which searches for the limit by executing again.
     let round = current_round(&chain, c).await;
     let block_hash = view(&chain, c.rounds, IRoundsManager::blockHashForRoundCall { _round: U256::from(round) }).await;
     let (body, _) = tickets(round, block_hash, face, next..next + 10);
-    let ws: Vec<_> = (0..10)
-        .map(|i| serde_json::from_value::<lpx_keeper::tickets::intake::TicketJson>(body[i].clone()).unwrap().into_ticket().unwrap())
-        .collect();
+    let ws: Vec<_> =
+        (0..10).map(|i| serde_json::from_value::<lpx_keeper::tickets::intake::TicketJson>(body[i].clone()).unwrap().into_ticket().unwrap()).collect();
     let w = ws[0].clone();
     let single = ITicketBroker::redeemWinningTicketCall { _ticket: w.ticket, _sig: w.sig, _recipientRand: w.recipient_rand }.abi_encode();
     let batch = ITicketBroker::batchRedeemWinningTicketsCall {

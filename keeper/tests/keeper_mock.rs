@@ -7,9 +7,15 @@ mod common;
 
 use std::time::Duration;
 
-use alloy::{primitives::{Address, U256}, providers::Provider};
+use alloy::{
+    primitives::{Address, U256},
+    providers::Provider,
+};
 use common::*;
-use lpx_keeper::{run, tickets::{intake::TicketJson, queue::Status}};
+use lpx_keeper::{
+    run,
+    tickets::{intake::TicketJson, queue::Status},
+};
 use lpx_testkit::{Fault, FaultyProxy};
 
 const ONCE: Duration = Duration::from_secs(60);
@@ -335,7 +341,13 @@ async fn rpc_budget_per_round_is_3_plus_2n_in_steady_state() {
         eprintln!(
             "RPC per round, N={n} (pool {}): steady state {} calls in {} HTTP requests (budget {}); idle tick {} call; \
              cron-style `once` in a new process {} calls in {} requests",
-            n + 4, used.calls, used.requests, 3 + 2 * n, idle.calls, cron.calls, cron.requests
+            n + 4,
+            used.calls,
+            used.requests,
+            3 + 2 * n,
+            idle.calls,
+            cron.calls,
+            cron.requests
         );
         assert!(used.calls <= 3 + 2 * n as u64, "N={n}: {used:?}");
         assert_eq!(used.errors, 0);

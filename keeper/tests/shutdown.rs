@@ -10,7 +10,10 @@ use std::{
     time::{Duration, Instant},
 };
 
-use alloy::{primitives::{B256, U256}, providers::Provider};
+use alloy::{
+    primitives::{B256, U256},
+    providers::Provider,
+};
 use common::*;
 use lpx_keeper::tickets::queue::{Status, TicketQueue};
 use lpx_testkit::free_port;

@@ -33,8 +33,7 @@ pub fn repo_root() -> PathBuf {
 pub fn artifacts() -> &'static [Artifact] {
     static BUILT: OnceLock<Vec<Artifact>> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let built = lpx_contract_build::build_all(&repo_root())
-            .unwrap_or_else(|e| panic!("building the contracts failed: {e}"));
+        let built = lpx_contract_build::build_all(&repo_root()).unwrap_or_else(|e| panic!("building the contracts failed: {e}"));
         Artifact::from_built(built).unwrap_or_else(|e| panic!("{e}"))
     })
 }
@@ -42,13 +41,7 @@ pub fn artifacts() -> &'static [Artifact] {
 /// The ten anvil dev keys, in order.
 pub fn anvil_signers() -> Vec<PrivateKeySigner> {
     (0..10)
-        .map(|i| {
-            MnemonicBuilder::<English>::default()
-                .phrase(ANVIL_MNEMONIC)
-                .index(i)
-                .and_then(|b| b.build())
-                .unwrap_or_else(|e| panic!("anvil key {i}: {e}"))
-        })
+        .map(|i| MnemonicBuilder::<English>::default().phrase(ANVIL_MNEMONIC).index(i).and_then(|b| b.build()).unwrap_or_else(|e| panic!("anvil key {i}: {e}")))
         .collect()
 }
 
@@ -126,20 +119,9 @@ impl Protocol {
     }
 
     /// Sends a typed call from `from`; `Err` carries the revert reason.
-    pub async fn try_send<C: SolCall>(
-        &self,
-        from: Address,
-        to: &str,
-        call: C,
-        value: U256,
-    ) -> Result<TransactionReceipt, Failure> {
-        let tx = TransactionRequest::default()
-            .with_from(from)
-            .with_to(self.address(to))
-            .with_input(call.abi_encode())
-            .with_value(value);
-        let receipt = self.provider.send_transaction(tx).await.map_err(failure)?.get_receipt().await
-            .map_err(|e| Failure(e.to_string()))?;
+    pub async fn try_send<C: SolCall>(&self, from: Address, to: &str, call: C, value: U256) -> Result<TransactionReceipt, Failure> {
+        let tx = TransactionRequest::default().with_from(from).with_to(self.address(to)).with_input(call.abi_encode()).with_value(value);
+        let receipt = self.provider.send_transaction(tx).await.map_err(failure)?.get_receipt().await.map_err(|e| Failure(e.to_string()))?;
         if receipt.status() {
             Ok(receipt)
         } else {
@@ -163,11 +145,7 @@ impl Protocol {
 
     /// Mines `blocks` empty blocks (`anvil_mine`).
     pub async fn mine(&self, blocks: u64) {
-        let _: serde_json::Value = self
-            .provider
-            .raw_request("anvil_mine".into(), (U256::from(blocks),))
-            .await
-            .expect("anvil_mine");
+        let _: serde_json::Value = self.provider.raw_request("anvil_mine".into(), (U256::from(blocks),)).await.expect("anvil_mine");
     }
 
     /// Anvil account `broadcaster` pays `recipient` one ticket of `face` that wins with
@@ -189,11 +167,7 @@ impl Protocol {
             auxData: encode_aux_data(round, hash),
         };
         let sig = signer.sign_hash_sync(&eth_signed_message_hash(&ticket_hash(&ticket))).expect("signing a ticket");
-        let call = ITicketBroker::redeemWinningTicketCall {
-            _ticket: ticket,
-            _sig: Bytes::copy_from_slice(&sig.as_bytes()),
-            _recipientRand: rand,
-        };
+        let call = ITicketBroker::redeemWinningTicketCall { _ticket: ticket, _sig: Bytes::copy_from_slice(&sig.as_bytes()), _recipientRand: rand };
         self.send(recipient, "TicketBroker", call).await
     }
 

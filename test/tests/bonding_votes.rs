@@ -4,8 +4,7 @@
 
 use alloy::primitives::{keccak256, utils::parse_ether, Address, U256};
 use lpx_abi::{
-    bonding_manager::IBondingManager, bonding_votes::IBondingVotes as V, controller::IController,
-    rounds_manager::IRoundsManager, token::ILivepeerToken,
+    bonding_manager::IBondingManager, bonding_votes::IBondingVotes as V, controller::IController, rounds_manager::IRoundsManager, token::ILivepeerToken,
 };
 use lpx_e2e::Protocol;
 

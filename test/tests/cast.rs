@@ -12,10 +12,7 @@ const ANVIL_KEY_1: &str = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f
 
 fn cast(args: &[&str]) -> String {
     let bin = repo_root().join(".tools/node_modules/.bin/cast");
-    let out = Command::new(&bin)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {} (run scripts/setup.sh): {e}", bin.display()));
+    let out = Command::new(&bin).args(args).output().unwrap_or_else(|e| panic!("cannot run {} (run scripts/setup.sh): {e}", bin.display()));
     assert!(out.status.success(), "cast {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("utf-8").trim().to_string()
 }
@@ -33,9 +30,7 @@ async fn cast_reads_and_sends() {
     let balance = cast(&["call", &token, "balanceOf(address)(uint256)", &a2, "--rpc-url", &url]);
     assert!(balance.starts_with(&genesis.to_string()), "{balance}");
 
-    let out = cast(&[
-        "send", &token, "transfer(address,uint256)", &a2, "7", "--private-key", ANVIL_KEY_1, "--rpc-url", &url, "--json",
-    ]);
+    let out = cast(&["send", &token, "transfer(address,uint256)", &a2, "7", "--private-key", ANVIL_KEY_1, "--rpc-url", &url, "--json"]);
     assert!(out.contains("\"status\":\"0x1\""), "{out}");
     let after = p.view("LivepeerToken", ILivepeerToken::balanceOfCall { account: p.accounts[2] }).await;
     assert_eq!(after, genesis + U256::from(7));

@@ -3,9 +3,8 @@
 
 use alloy::primitives::{keccak256, U256};
 use lpx_abi::{
-    bonding_manager::IBondingManager, controller::IController, governor::ILivepeerGovernor,
-    manager::IManagerProxy, rounds_manager::IRoundsManager, ticket_broker::ITicketBroker,
-    token::ILivepeerToken, treasury::ITreasury,
+    bonding_manager::IBondingManager, controller::IController, governor::ILivepeerGovernor, manager::IManagerProxy, rounds_manager::IRoundsManager,
+    ticket_broker::ITicketBroker, token::ILivepeerToken, treasury::ITreasury,
 };
 use lpx_deployer::{Chain, NetworkConfig, PROXIED};
 use lpx_e2e::{artifacts, bare_devnet, repo_root, Protocol};
@@ -17,10 +16,8 @@ async fn deploys_registers_configures_and_is_idempotent() {
 
     // Every contract is registered under Livepeer's id; TicketBroker also as JobsManager.
     let targets = PROXIED.map(|n| format!("{n}Target"));
-    let names = ["Controller", "LivepeerToken", "Minter", "BondingManagerExtension", "Treasury"]
-        .into_iter()
-        .chain(PROXIED)
-        .chain(targets.iter().map(String::as_str));
+    let names =
+        ["Controller", "LivepeerToken", "Minter", "BondingManagerExtension", "Treasury"].into_iter().chain(PROXIED).chain(targets.iter().map(String::as_str));
     for name in names {
         let id = keccak256(name.as_bytes());
         let at = p.view("Controller", IController::getContractCall { _id: id }).await;
@@ -62,10 +59,7 @@ async fn deploys_registers_configures_and_is_idempotent() {
     assert!(!p.view("Controller", IController::pausedCall {}).await);
     assert_eq!(p.view("RoundsManager", IRoundsManager::roundLengthCall {}).await, U256::from(config.rounds.round_length));
     assert_eq!(p.view("BondingManager", IBondingManager::unbondingPeriodCall {}).await, config.bonding.unbonding_period);
-    assert_eq!(
-        p.view("BondingManager", IBondingManager::getTranscoderPoolMaxSizeCall {}).await,
-        U256::from(config.bonding.num_active_transcoders)
-    );
+    assert_eq!(p.view("BondingManager", IBondingManager::getTranscoderPoolMaxSizeCall {}).await, U256::from(config.bonding.num_active_transcoders));
     assert_eq!(p.view("TicketBroker", ITicketBroker::unlockPeriodCall {}).await, U256::from(config.ticket_broker.unlock_period));
 
     // Genesis LPT reached every configured account, and the deployer kept no minter role.
@@ -73,11 +67,9 @@ async fn deploys_registers_configures_and_is_idempotent() {
     let expected: U256 = config.genesis.iter().map(|g| g.amount).sum();
     assert_eq!(supply, expected);
     let role = p.view("LivepeerToken", ILivepeerToken::MINTER_ROLECall {}).await;
-    let deployer_can_mint =
-        p.view("LivepeerToken", ILivepeerToken::hasRoleCall { role, account: p.accounts[0] }).await;
+    let deployer_can_mint = p.view("LivepeerToken", ILivepeerToken::hasRoleCall { role, account: p.accounts[0] }).await;
     assert!(!deployer_can_mint);
-    let minter_can_mint =
-        p.view("LivepeerToken", ILivepeerToken::hasRoleCall { role, account: p.address("Minter") }).await;
+    let minter_can_mint = p.view("LivepeerToken", ILivepeerToken::hasRoleCall { role, account: p.address("Minter") }).await;
     assert!(minter_can_mint);
 
     // A second run against the same chain sends nothing and reports nothing.

@@ -46,11 +46,7 @@ fn wasm() -> &'static Wasm {
     static BUILT: OnceLock<Wasm> = OnceLock::new();
     BUILT.get_or_init(|| {
         let root = repo_root();
-        let package = |dir: &str, name: &str, package: &str| ContractPackage {
-            name: name.into(),
-            package: package.into(),
-            dir: root.join(dir),
-        };
+        let package = |dir: &str, name: &str, package: &str| ContractPackage { name: name.into(), package: package.into(), dir: root.join(dir) };
         let packages = [
             package("contracts/manager-proxy", "manager-proxy", "lpx-manager-proxy"),
             package("contracts/controller", "controller", "lpx-controller"),

@@ -7,13 +7,7 @@ use alloy::{
     providers::Provider,
     sol_types::SolEvent,
 };
-use lpx_abi::{
-    bonding_manager::IBondingManager,
-    minter::IMinter,
-    rounds_manager::IRoundsManager,
-    ticket_broker::ITicketBroker,
-    token::ILivepeerToken,
-};
+use lpx_abi::{bonding_manager::IBondingManager, minter::IMinter, rounds_manager::IRoundsManager, ticket_broker::ITicketBroker, token::ILivepeerToken};
 use lpx_e2e::Protocol;
 
 fn lpt(n: &str) -> U256 {
@@ -63,10 +57,7 @@ async fn bond_reward_claim_unbond_withdraw_across_rounds() {
 
     // r2..r4: reward every round; each mint is what the Minter allowed for the round, split
     // by the reward cut.
-    let treasury = p.view("Controller", lpx_abi::controller::IController::getContractCall {
-        _id: alloy::primitives::keccak256("Treasury"),
-    })
-    .await;
+    let treasury = p.view("Controller", lpx_abi::controller::IController::getContractCall { _id: alloy::primitives::keccak256("Treasury") }).await;
     let treasury0 = lpt_balance(&p, treasury).await;
     let cut_rate = p.view("BondingManager", IBondingManager::treasuryRewardCutRateCall {}).await;
     assert_eq!(cut_rate, U256::from(10u64).pow(U256::from(26u64)), "devnet.toml keeps mainnet's 10% cut");
@@ -83,10 +74,7 @@ async fn bond_reward_claim_unbond_withdraw_across_rounds() {
         let receipt = p.send(t, "BondingManager", IBondingManager::rewardCall {}).await;
         let logs = receipt.inner.logs();
         let reward = logs.iter().find_map(|l| IBondingManager::Reward::decode_log_data(l.data()).ok()).expect("Reward event");
-        let to_treasury = logs
-            .iter()
-            .find_map(|l| IBondingManager::TreasuryReward::decode_log_data(l.data()).ok())
-            .expect("TreasuryReward event");
+        let to_treasury = logs.iter().find_map(|l| IBondingManager::TreasuryReward::decode_log_data(l.data()).ok()).expect("TreasuryReward event");
         assert_eq!((reward.transcoder, to_treasury.transcoder, to_treasury.treasury), (t, t, treasury));
         // The round's LPT is split: floor(total * cut rate / 1e27) to the Treasury (spec §3
         // reward, step 7), the rest to the orchestrator's pool (the Reward event's amount).
@@ -124,19 +112,13 @@ async fn bond_reward_claim_unbond_withdraw_across_rounds() {
     let (fees_t0, fees_d0) = (pending_fees(&p, t).await, pending_fees(&p, d).await);
     assert_eq!((fees_t0, fees_d0), (U256::ZERO, U256::ZERO));
     let receipt = p.pay_winning_ticket(b, t, face).await;
-    let redeemed = receipt
-        .inner
-        .logs()
-        .iter()
-        .find_map(|l| ITicketBroker::WinningTicketRedeemed::decode_log_data(l.data()).ok())
-        .expect("WinningTicketRedeemed event");
+    let redeemed =
+        receipt.inner.logs().iter().find_map(|l| ITicketBroker::WinningTicketRedeemed::decode_log_data(l.data()).ok()).expect("WinningTicketRedeemed event");
     assert_eq!((redeemed.sender, redeemed.recipient, redeemed.faceValue), (p.accounts[b], t, face));
     let (fees_t, fees_d) = (pending_fees(&p, t).await, pending_fees(&p, d).await);
     let delegators_part = face * U256::from(250_000) / U256::from(1_000_000);
     let round = p.view("RoundsManager", IRoundsManager::currentRoundCall {}).await;
-    let pool = p
-        .view("BondingManager", IBondingManager::getTranscoderEarningsPoolForRoundCall { _transcoder: t, _round: round })
-        .await;
+    let pool = p.view("BondingManager", IBondingManager::getTranscoderEarningsPoolForRoundCall { _transcoder: t, _round: round }).await;
     let d_expected = delegators_part * stake_d_at_round_start / pool.totalStake;
     assert!(fees_d <= d_expected && d_expected - fees_d < U256::from(10), "delegator's fees {fees_d}, expected {d_expected}");
     assert!(fees_t + fees_d <= face && face - (fees_t + fees_d) < U256::from(10), "{fees_t} + {fees_d} of {face}");
@@ -159,12 +141,7 @@ async fn bond_reward_claim_unbond_withdraw_across_rounds() {
     assert_eq!(left, U256::ZERO);
     let part = lpt("458");
     let receipt = p.send(d, "BondingManager", IBondingManager::unbondCall { _amount: part }).await;
-    let unbond = receipt
-        .inner
-        .logs()
-        .iter()
-        .find_map(|l| IBondingManager::Unbond::decode_log_data(l.data()).ok())
-        .expect("Unbond event");
+    let unbond = receipt.inner.logs().iter().find_map(|l| IBondingManager::Unbond::decode_log_data(l.data()).ok()).expect("Unbond event");
     assert_eq!((unbond.delegate, unbond.delegator, unbond.amount), (t, d, part));
 
     // Too early to withdraw; after the unbonding period the LPT comes back.

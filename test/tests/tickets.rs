@@ -16,15 +16,11 @@ use alloy::{
     signers::{local::PrivateKeySigner, SignerSync},
     sol_types::{SolCall, SolEvent},
 };
-use lpx_abi::{
-    bonding_manager::IBondingManager, rounds_manager::IRoundsManager, ticket_broker::ITicketBroker,
-    token::ILivepeerToken,
-};
+use lpx_abi::{bonding_manager::IBondingManager, rounds_manager::IRoundsManager, ticket_broker::ITicketBroker, token::ILivepeerToken};
 use lpx_e2e::{anvil_signers, Failure, Protocol};
 use lpx_pm::{
-    check_redemption, reasons, ChainState, ExpirationParams, FaceValueConfig, PricePerPixel, ReceivedTicket,
-    Recipient, RecipientConfig, RecipientSecret, Redemption, Sender, SenderConfig, SenderError, SenderFunds,
-    SenderView, Ticket, TicketError, TicketParams,
+    check_redemption, reasons, ChainState, ExpirationParams, FaceValueConfig, PricePerPixel, ReceivedTicket, Recipient, RecipientConfig, RecipientSecret,
+    Redemption, Sender, SenderConfig, SenderError, SenderFunds, SenderView, Ticket, TicketError, TicketParams,
 };
 
 /// Face value of a winning-tier ticket: 0.01 ETH, well above a redemption's cost.
@@ -61,11 +57,7 @@ impl ChainState for LiveChain<'_> {
     }
     fn sender_funds(&self, sender: &Address) -> SenderFunds {
         let info = self.view("TicketBroker", ITicketBroker::getSenderInfoCall { _sender: *sender });
-        SenderFunds {
-            deposit: info.sender.deposit,
-            reserve: info.reserve.fundsRemaining,
-            withdraw_round: info.sender.withdrawRound,
-        }
+        SenderFunds { deposit: info.sender.deposit, reserve: info.reserve.fundsRemaining, withdraw_round: info.sender.withdrawRound }
     }
     fn claimable_reserve(&self, sender: &Address, recipient: &Address) -> U256 {
         self.view("TicketBroker", ITicketBroker::claimableReserveCall { _reserveHolder: *sender, _claimant: *recipient })
@@ -119,12 +111,7 @@ fn fee_paid(r: &TransactionReceipt) -> U256 {
 /// The TicketBroker events of type `E` in a receipt, in order.
 fn events<E: SolEvent>(p: &Protocol, r: &TransactionReceipt) -> Vec<E> {
     let broker = p.address("TicketBroker");
-    r.inner
-        .logs()
-        .iter()
-        .filter(|l| l.address() == broker)
-        .filter_map(|l| E::decode_log_data(l.data()).ok())
-        .collect()
+    r.inner.logs().iter().filter(|l| l.address() == broker).filter_map(|l| E::decode_log_data(l.data()).ok()).collect()
 }
 
 /// The creation round tag a recipient puts in its params: the last initialized round and
@@ -163,9 +150,7 @@ fn recipient(t: Address, secret: &RecipientSecret, ev: U256) -> Recipient {
 /// reserve guarantees `r` (spec/node.md §3.5), tagged with `exp`.
 async fn issue(p: &Protocol, r: &Recipient, b: Address, exp: ExpirationParams) -> TicketParams {
     let gas_price = U256::from(p.provider.get_gas_price().await.expect("gas price"));
-    let claimable = p
-        .view("TicketBroker", ITicketBroker::claimableReserveCall { _reserveHolder: b, _claimant: r.address() })
-        .await;
+    let claimable = p.view("TicketBroker", ITicketBroker::claimableReserveCall { _reserveHolder: b, _claimant: r.address() }).await;
     let deposit = p.view("TicketBroker", ITicketBroker::getSenderInfoCall { _sender: b }).await.sender.deposit;
     let max_float = lpx_pm::params::max_float(claimable, deposit, U256::ZERO);
     r.ticket_params(b, PRICE, gas_price, max_float, block(p).await, exp).expect("ticket params")
@@ -331,9 +316,7 @@ async fn ticket_stream_pays_the_orchestrator_and_the_broadcaster_withdraws_the_r
 
     // Fees: 14 winners reached the orchestrator's earnings pool for this round.
     let fees = f * U256::from(14);
-    let pool = p
-        .view("BondingManager", IBondingManager::getTranscoderEarningsPoolForRoundCall { _transcoder: t, _round: round })
-        .await;
+    let pool = p.view("BondingManager", IBondingManager::getTranscoderEarningsPoolForRoundCall { _transcoder: t, _round: round }).await;
     assert_eq!(pool.transcoderFeeShare, U256::from(500_000));
     assert!(pool.cumulativeFeeFactor > U256::ZERO, "the delegators' half raised the fee factor");
     let tr = p.view("BondingManager", IBondingManager::getTranscoderCall { _transcoder: t }).await;
@@ -362,10 +345,7 @@ async fn ticket_stream_pays_the_orchestrator_and_the_broadcaster_withdraws_the_r
     // Once the funds unlock at the next round, its lpx-pm sender refuses to pay.
     p.next_round().await;
     let key = sender.start_session(hi.clone());
-    assert_eq!(
-        sender.create_ticket_batch(&key, 1, &sender_view(&p, b).await),
-        Err(SenderError::Unlocking { withdraw_round: u.endRound })
-    );
+    assert_eq!(sender.create_ticket_batch(&key, 1, &sender_view(&p, b).await), Err(SenderError::Unlocking { withdraw_round: u.endRound }));
     while p.view("RoundsManager", IRoundsManager::currentRoundCall {}).await < u.endRound {
         p.next_round().await;
     }
@@ -433,9 +413,7 @@ async fn pm_and_contract_agree_on_hashes_and_on_every_rejection() {
     }
     let rand = r.recipient_rand(&params, b);
     let now = block(&p).await;
-    let receive = |ps: &TicketParams, tk: &Ticket, sig: &Bytes| {
-        r.receive_ticket(ps, b, u32::try_from(tk.senderNonce).unwrap(), sig, now, &chain)
-    };
+    let receive = |ps: &TicketParams, tk: &Ticket, sig: &Bytes| r.receive_ticket(ps, b, u32::try_from(tk.senderNonce).unwrap(), sig, now, &chain);
     let redeem = |tk: &Ticket, sig: &Bytes, rand: U256| p.try_send(t, "TicketBroker", redeem_call(tk, sig, rand), U256::ZERO);
     // Control: an untouched ticket passes both sides (simulated on-chain, nothing mined).
     let simulate = |tk: &Ticket, sig: &Bytes| p.try_call(t, "TicketBroker", redeem_call(tk, sig, rand));

@@ -62,7 +62,9 @@ psnr() { # rendition, WxH, scaler -> "luma / all" average PSNR against the sourc
   ffmpeg -v info -i "$1" -i "$src" -lavfi "[0:v]setpts=PTS-STARTPTS[d];[1:v]setpts=PTS-STARTPTS,scale=${2/x/:}:flags=$3[r];[d][r]psnr=shortest=1" -f null - 2>&1 \
     | sed -n 's/.*PSNR y:\([0-9.inf]*\).* average:\([0-9.inf]*\).*/\1 \/ \2/p' | tail -1
 }
-delta() { python3 -c "import sys; a, b = (float(x.split('/')[1]) for x in sys.argv[1:]); print(f'{a - b:+.2f}')" "$1" "$2"; }
+delta() { # "y / avg" "y / avg" -> "Δy / Δavg"
+  python3 -c "import sys; a, b = ([float(v) for v in x.split('/')] for x in sys.argv[1:]); print(f'{a[0] - b[0]:+.2f} / {a[1] - b[1]:+.2f}')" "$1" "$2"
+}
 kbps() { ffprobe -v error -select_streams v:0 -show_entries packet=size -of csv=p=0 "$1" | awk -v s="$media_secs" '{b+=$1} END {printf "%.0f", b*8/s/1000}'; }
 
 echo "input: $src ($frames frames, $media_secs s), $runs runs each, $(nproc) cores, load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -90,7 +92,7 @@ stem=$(basename "$src" .ts)
 for ref in bicubic lanczos; do
   echo "PSNR against the source scaled with $ref:"
   echo
-  echo "| rendition | lpx PSNR y / avg dB | lpx kbps | ffmpeg PSNR y / avg dB | ffmpeg kbps | Δ avg dB |"
+  echo "| rendition | lpx PSNR y / avg dB | lpx kbps | ffmpeg PSNR y / avg dB | ffmpeg kbps | Δ y / avg dB |"
   echo "|---|---|---|---|---|---|"
   for i in 0 1 2 3; do
     l=$(psnr "$work/lpx/$stem/${names[$i]}.ts" "${sizes[$i]}" $ref); f=$(psnr "$work/ff/${names[$i]}.ts" "${sizes[$i]}" $ref)
@@ -98,7 +100,7 @@ for ref in bicubic lanczos; do
   done
   if [ -n "${LPX_BENCH_BEFORE:-}" ]; then
     echo
-    echo "| rendition | before PSNR y / avg dB | before kbps | Δ avg dB vs ffmpeg |"
+    echo "| rendition | before PSNR y / avg dB | before kbps | Δ y / avg dB vs ffmpeg |"
     echo "|---|---|---|---|"
     for i in 0 1 2 3; do
       b=$(psnr "$work/before/$stem/${names[$i]}.ts" "${sizes[$i]}" $ref); f=$(psnr "$work/ff/${names[$i]}.ts" "${sizes[$i]}" $ref)
@@ -106,4 +108,23 @@ for ref in bicubic lanczos; do
     done
   fi
   echo
+done
+
+# The ladder's targets are the same for both, but x264 lands above its targets and openh264
+# below them. For the quality gap at equal bits, x264 runs once more with each target scaled by
+# (lpx's measured rate / x264's measured rate), which lands it on lpx's bitrates.
+eq_rates=()
+for i in 0 1 2 3; do
+  lk=$(kbps "$work/lpx/$stem/${names[$i]}.ts"); fk=$(kbps "$work/ff/${names[$i]}.ts")
+  eq_rates+=("$(python3 -c "print(round(${rates[$i]%k} * $lk / $fk))")k")
+done
+mkdir -p "$work/ffeq"
+(rates=("${eq_rates[@]}"); ffmpeg_ladder "$work/ffeq")
+echo "PSNR at equal bitrates (bicubic reference; x264 targets ${eq_rates[*]}):"
+echo
+echo "| rendition | lpx PSNR y / avg dB | lpx kbps | ffmpeg PSNR y / avg dB | ffmpeg kbps | Δ y / avg dB |"
+echo "|---|---|---|---|---|---|"
+for i in 0 1 2 3; do
+  l=$(psnr "$work/lpx/$stem/${names[$i]}.ts" "${sizes[$i]}" bicubic); f=$(psnr "$work/ffeq/${names[$i]}.ts" "${sizes[$i]}" bicubic)
+  echo "| ${names[$i]} ${sizes[$i]} | $l | $(kbps "$work/lpx/$stem/${names[$i]}.ts") | $f | $(kbps "$work/ffeq/${names[$i]}.ts") | $(delta "$l" "$f") |"
 done

@@ -62,11 +62,8 @@ impl Input {
     pub fn expand(self) -> Result<Vec<Input>> {
         match self {
             Input::Directory(dir) => {
-                let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
-                    .map_err(|e| Error::io(&dir, e))?
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.is_file())
-                    .collect();
+                let mut entries: Vec<PathBuf> =
+                    std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
                 entries.sort();
                 Ok(entries.into_iter().map(|p| Input::parse(&p.to_string_lossy())).collect())
             }
@@ -83,7 +80,11 @@ impl Input {
         let last = s.split(['?', '#']).next().unwrap_or(&s).trim_end_matches('/').rsplit(['/', '\\']).next().unwrap_or("input").to_string();
         let stem = last.rsplit_once('.').map_or(last.as_str(), |(a, _)| a);
         let clean: String = stem.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
-        if clean.is_empty() || clean.starts_with('.') { "input".to_string() } else { clean }
+        if clean.is_empty() || clean.starts_with('.') {
+            "input".to_string()
+        } else {
+            clean
+        }
     }
 }
 
@@ -101,18 +102,11 @@ pub fn fetch(loc: &Location) -> Result<Vec<u8>> {
 
 fn fetch_url(url: &str) -> Result<Vec<u8>> {
     let http = |message: String| Error::Http { url: url.to_string(), message };
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_connect(Some(Duration::from_secs(5)))
-        .timeout_global(Some(Duration::from_secs(60)))
-        .build()
-        .into();
+    let agent: ureq::Agent =
+        ureq::Agent::config_builder().timeout_connect(Some(Duration::from_secs(5))).timeout_global(Some(Duration::from_secs(60))).build().into();
     let resp = agent.get(url).call().map_err(|e| http(e.to_string()))?;
     let mut body = Vec::new();
-    resp.into_body()
-        .into_reader()
-        .take(MAX_DOWNLOAD_BYTES + 1)
-        .read_to_end(&mut body)
-        .map_err(|e| http(format!("reading body: {e}")))?;
+    resp.into_body().into_reader().take(MAX_DOWNLOAD_BYTES + 1).read_to_end(&mut body).map_err(|e| http(format!("reading body: {e}")))?;
     if body.len() as u64 > MAX_DOWNLOAD_BYTES {
         return Err(http(format!("body larger than {MAX_DOWNLOAD_BYTES} bytes")));
     }
@@ -153,9 +147,8 @@ pub fn resolve(base: &Location, uri: &str) -> Result<Location> {
     match base {
         Location::Path(p) => Ok(Location::Path(p.parent().unwrap_or(Path::new(".")).join(uri))),
         Location::Url(u) => {
-            let joined = url::Url::parse(u)
-                .and_then(|b| b.join(uri))
-                .map_err(|e| Error::Playlist { input: u.clone(), message: format!("bad URI '{uri}': {e}") })?;
+            let joined =
+                url::Url::parse(u).and_then(|b| b.join(uri)).map_err(|e| Error::Playlist { input: u.clone(), message: format!("bad URI '{uri}': {e}") })?;
             Ok(Location::Url(joined.to_string()))
         }
     }

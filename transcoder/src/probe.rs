@@ -64,7 +64,11 @@ impl VideoInfo {
     /// Video bitrate over the decoded duration, bits per second.
     pub fn bitrate(&self) -> f64 {
         let secs = self.duration_90k() as f64 / 90_000.0;
-        if secs > 0.0 { self.bytes as f64 * 8.0 / secs } else { 0.0 }
+        if secs > 0.0 {
+            self.bytes as f64 * 8.0 / secs
+        } else {
+            0.0
+        }
     }
 }
 

@@ -164,10 +164,7 @@ impl TryFrom<JsonProfile> for Profile {
             return Err(Error::Profile(format!("'{}': bitrate must be set", j.name)));
         }
         if j.quality != 0 {
-            return Err(Error::Profile(format!(
-                "'{}': quality (CRF) rate control is not supported by the openh264 encoder; set a bitrate",
-                j.name
-            )));
+            return Err(Error::Profile(format!("'{}': quality (CRF) rate control is not supported by the openh264 encoder; set a bitrate", j.name)));
         }
         match j.encoder.to_ascii_lowercase().as_str() {
             "" | "h264" => {}
@@ -184,31 +181,22 @@ impl TryFrom<JsonProfile> for Profile {
                 if !(0.0..=3600.0).contains(&secs) {
                     return Err(Error::Profile(format!("'{}': gop {secs} out of range 0..=3600 s", j.name)));
                 }
-                if secs == 0.0 { Gop::Default } else { Gop::Millis((secs * 1000.0).round() as u32) }
+                if secs == 0.0 {
+                    Gop::Default
+                } else {
+                    Gop::Millis((secs * 1000.0).round() as u32)
+                }
             }
         };
         let fps = match (j.fps, j.fps_den) {
             (0, _) => None,
             (num, den) => Some(Fps { num, den: den.max(1) }),
         };
-        let name = if j.name.is_empty() {
-            format!("custom_{}x{}_{}", j.width, j.height, j.bitrate)
-        } else {
-            j.name
-        };
+        let name = if j.name.is_empty() { format!("custom_{}x{}_{}", j.width, j.height, j.bitrate) } else { j.name };
         if name.contains(['/', '\\']) || name == "." || name == ".." {
             return Err(Error::Profile(format!("'{name}': a profile name cannot be a path")));
         }
-        Ok(Profile {
-            name,
-            width: j.width,
-            height: j.height,
-            bitrate: j.bitrate,
-            fps,
-            gop,
-            h264_profile: H264Profile::parse(&j.profile)?,
-            format: j.format,
-        })
+        Ok(Profile { name, width: j.width, height: j.height, bitrate: j.bitrate, fps, gop, h264_profile: H264Profile::parse(&j.profile)?, format: j.format })
     }
 }
 
@@ -235,7 +223,11 @@ impl From<Profile> for JsonProfile {
 }
 
 fn format_seconds(ms: u32) -> String {
-    if ms.is_multiple_of(1000) { format!("{}", ms / 1000) } else { format!("{}", f64::from(ms) / 1000.0) }
+    if ms.is_multiple_of(1000) {
+        format!("{}", ms / 1000)
+    } else {
+        format!("{}", f64::from(ms) / 1000.0)
+    }
 }
 
 /// `(name, width, height, kbps, fps)` of LPMS's presets (`lpms/ffmpeg/videoprofile.go`).
@@ -346,7 +338,11 @@ impl Profile {
             (rescale_even(u64::from(short_min), ls, ss), u64::from(short_min))
         };
         let (long_out, short_out) = (long_out.clamp(2, u64::from(SIDE_MAX)) as u32, short_out.clamp(2, u64::from(SIDE_MAX)) as u32);
-        if landscape { (long_out, short_out) } else { (short_out, long_out) }
+        if landscape {
+            (long_out, short_out)
+        } else {
+            (short_out, long_out)
+        }
     }
 }
 

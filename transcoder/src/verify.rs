@@ -157,11 +157,8 @@ pub fn verify_cheap(input: &Path, receipt: &Receipt, renditions: &[PathBuf], exp
     let offset = receipt.pts_offset;
     for (fps, members) in &by_fps {
         let fps = fps.map(|(num, den)| Fps { num, den });
-        let mut targets: Vec<i64> = members
-            .iter()
-            .filter_map(|&i| decoded[i].as_ref().ok())
-            .flat_map(|d| d.thumbs.iter().map(|(ts, _)| slot_of(fps, *ts)))
-            .collect();
+        let mut targets: Vec<i64> =
+            members.iter().filter_map(|&i| decoded[i].as_ref().ok()).flat_map(|d| d.thumbs.iter().map(|(ts, _)| slot_of(fps, *ts))).collect();
         targets.sort_unstable();
         targets.dedup();
         let plan = ThumbPlan::Slots { targets, slot_of: Box::new(move |ts| slot_of(fps, ts + offset)) };
@@ -304,5 +301,9 @@ fn span(pts: &[i64], frame: i64) -> i64 {
 fn psnr(a: &[u8], b: &[u8]) -> f64 {
     let n = (THUMB_SIDE * THUMB_SIDE) as f64;
     let mse = a.iter().zip(b).map(|(&x, &y)| (f64::from(x) - f64::from(y)).powi(2)).sum::<f64>() / n;
-    if mse == 0.0 { 99.0 } else { 10.0 * (255.0 * 255.0 / mse).log10() }
+    if mse == 0.0 {
+        99.0
+    } else {
+        10.0 * (255.0 * 255.0 / mse).log10()
+    }
 }

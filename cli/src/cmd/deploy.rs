@@ -35,10 +35,8 @@ impl DeployArgs {
         let signer = wallet.signer()?;
         let from = signer.address();
         let url = chain.url()?;
-        let provider = ProviderBuilder::new()
-            .wallet(EthereumWallet::new(signer))
-            .connect_http(url.parse().with_context(|| format!("invalid RPC URL {url:?}"))?)
-            .erased();
+        let provider =
+            ProviderBuilder::new().wallet(EthereumWallet::new(signer)).connect_http(url.parse().with_context(|| format!("invalid RPC URL {url:?}"))?).erased();
         let previous = AddressBook::load(&book_path)?;
         eprintln!("deploying to {} from {from} ...", config.network);
         let outcome = lpx_deployer::deploy(&Chain::new(provider, from), &config, &artifacts, previous).await?;

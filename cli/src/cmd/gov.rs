@@ -141,14 +141,7 @@ impl Proposal {
             .zip(&e.calldatas)
             .map(|((target, value), calldata)| Action { target: *target, value: *value, calldata: calldata.clone() })
             .collect();
-        Self {
-            id: e.proposalId,
-            proposer: e.proposer,
-            actions,
-            description: e.description,
-            snapshot: e.voteStart,
-            deadline: e.voteEnd,
-        }
+        Self { id: e.proposalId, proposer: e.proposer, actions, description: e.description, snapshot: e.voteStart, deadline: e.voteEnd }
     }
 
     fn title(&self) -> &str {
@@ -185,17 +178,11 @@ async fn proposals(c: &Client) -> Result<Vec<Proposal>> {
     let governor = c.address(GOVERNOR)?;
     let filter = Filter::new().address(governor).event_signature(G::ProposalCreated::SIGNATURE_HASH).from_block(0);
     let logs = c.provider().get_logs(&filter).await.context("reading ProposalCreated events")?;
-    logs.iter()
-        .map(|l| G::ProposalCreated::decode_log_data(l.data()).map(Proposal::from_event).context("decoding ProposalCreated"))
-        .collect()
+    logs.iter().map(|l| G::ProposalCreated::decode_log_data(l.data()).map(Proposal::from_event).context("decoding ProposalCreated")).collect()
 }
 
 async fn proposal(c: &Client, id: U256) -> Result<Proposal> {
-    proposals(c)
-        .await?
-        .into_iter()
-        .find(|p| p.id == id)
-        .ok_or_else(|| anyhow!("no proposal {id} on this governor (see `lpx gov list`)"))
+    proposals(c).await?.into_iter().find(|p| p.id == id).ok_or_else(|| anyhow!("no proposal {id} on this governor (see `lpx gov list`)"))
 }
 
 /// "in 3 rounds (~1h 12m)" / "2 rounds ago": a round distance in words, with wall time
@@ -225,10 +212,7 @@ async fn round_seconds(c: &Client) -> Result<Option<f64>> {
         return Ok(None);
     }
     let earlier = latest.saturating_sub(100);
-    let (Some(a), Some(b)) = (
-        c.provider().get_block_by_number(earlier.into()).await?,
-        c.provider().get_block_by_number(latest.into()).await?,
-    ) else {
+    let (Some(a), Some(b)) = (c.provider().get_block_by_number(earlier.into()).await?, c.provider().get_block_by_number(latest.into()).await?) else {
         return Ok(None);
     };
     let per_block = (b.header.timestamp.saturating_sub(a.header.timestamp)) as f64 / (latest - earlier) as f64;
@@ -242,9 +226,7 @@ impl GovCmd {
             Self::Propose { description, description_file, set, upgrade, calls, dry_run, .. } => {
                 let description = match (description, description_file) {
                     (Some(d), _) => d,
-                    (None, Some(path)) => {
-                        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?
-                    }
+                    (None, Some(path)) => std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?,
                     (None, None) => bail!("a proposal needs --description or --description-file"),
                 };
                 let mut list = Vec::new();
@@ -405,7 +387,13 @@ async fn show(c: &Client, id: U256, json_out: bool) -> Result<()> {
     for (i, w) in words.iter().enumerate() {
         println!("  call {}    {w}", i + 1);
     }
-    println!("  round     {round} now; snapshot {} ({}), deadline {} ({})", p.snapshot, distance(round, p.snapshot, per_round), p.deadline, distance(round, p.deadline, per_round));
+    println!(
+        "  round     {round} now; snapshot {} ({}), deadline {} ({})",
+        p.snapshot,
+        distance(round, p.snapshot, per_round),
+        p.deadline,
+        distance(round, p.deadline, per_round)
+    );
     println!(
         "  votes     for {}, against {}, abstain {}",
         format(votes.forVotes, Unit::Lpt),

@@ -132,11 +132,7 @@ async fn tally_poll(c: &Client, poll: Address, from_block: u64) -> Result<PollTa
     }
     let head = p.get_block_number().await.context("eth_blockNumber")?;
 
-    let created = Filter::new()
-        .address(creator)
-        .event_signature(IPollCreator::PollCreated::SIGNATURE_HASH)
-        .topic1(poll.into_word())
-        .from_block(from_block);
+    let created = Filter::new().address(creator).event_signature(IPollCreator::PollCreated::SIGNATURE_HASH).topic1(poll.into_word()).from_block(from_block);
     let logs = p.get_logs(&created).await.context("reading PollCreated events")?;
     let log = logs.first().ok_or_else(|| anyhow!("{poll} was not created by the PollCreator {creator}"))?;
     let ev = IPollCreator::PollCreated::decode_log_data(log.data()).context("decoding PollCreated")?;
@@ -161,27 +157,13 @@ async fn tally_poll(c: &Client, poll: Address, from_block: u64) -> Result<PollTa
         let stake = bm_view(c, IBondingManager::pendingStakeCall { _delegator: address, _endRound: U256::ZERO }, at).await?;
         let registered = bm_view(c, IBondingManager::isRegisteredTranscoderCall { _transcoder: address }, at).await?;
         let orchestrator = registered && d.delegateAddress == address;
-        let total_stake = if orchestrator {
-            bm_view(c, IBondingManager::transcoderTotalStakeCall { _transcoder: address }, at).await?
-        } else {
-            U256::ZERO
-        };
+        let total_stake = if orchestrator { bm_view(c, IBondingManager::transcoderTotalStakeCall { _transcoder: address }, at).await? } else { U256::ZERO };
         voters.push((order, Voter { address, choice, delegate: d.delegateAddress, stake, orchestrator, total_stake }));
     }
     voters.sort_by_key(|(order, _)| *order);
     let voters: Vec<Voter> = voters.into_iter().map(|(_, v)| v).collect();
     let total_stake = bm_view(c, IBondingManager::getTotalBondedCall {}, at).await?;
-    Ok(PollTally {
-        poll,
-        proposal,
-        end_block,
-        head,
-        state,
-        total_stake,
-        quorum: ev.quorum,
-        quota: ev.quota,
-        count: tally::count(&voters),
-    })
+    Ok(PollTally { poll, proposal, end_block, head, state, total_stake, quorum: ev.quorum, quota: ev.quota, count: tally::count(&voters) })
 }
 
 async fn bm_view<C: alloy::sol_types::SolCall>(c: &Client, call: C, at: Option<u64>) -> Result<C::Return> {

@@ -103,11 +103,7 @@ impl StakingCmd {
                 let bm = c.address("BondingManager")?;
                 let balance = c.view("LivepeerToken", ILivepeerToken::balanceOfCall { account: me }).await?;
                 if balance < amount {
-                    bail!(
-                        "balance too low: you hold {}, the bond needs {}",
-                        amount::format(balance, Unit::Lpt),
-                        amount::format(amount, Unit::Lpt)
-                    );
+                    bail!("balance too low: you hold {}, the bond needs {}", amount::format(balance, Unit::Lpt), amount::format(amount, Unit::Lpt));
                 }
                 let allowance = c.view("LivepeerToken", ILivepeerToken::allowanceCall { owner: me, spender: bm }).await?;
                 if allowance < amount {
@@ -123,16 +119,12 @@ impl StakingCmd {
                 c.send("BondingManager", IBondingManager::bondCall { _amount: amount, _to: to.unwrap_or(me) }, U256::ZERO).await?
             }
             Self::Unbond { amount } => c.send("BondingManager", IBondingManager::unbondCall { _amount: amount }, U256::ZERO).await?,
-            Self::Rebond { lock_id, to: None } => {
-                c.send("BondingManager", IBondingManager::rebondCall { _unbondingLockId: lock_id }, U256::ZERO).await?
-            }
+            Self::Rebond { lock_id, to: None } => c.send("BondingManager", IBondingManager::rebondCall { _unbondingLockId: lock_id }, U256::ZERO).await?,
             Self::Rebond { lock_id, to: Some(to) } => {
                 let call = IBondingManager::rebondFromUnbondedCall { _to: to, _unbondingLockId: lock_id };
                 c.send("BondingManager", call, U256::ZERO).await?
             }
-            Self::WithdrawStake { lock_id } => {
-                c.send("BondingManager", IBondingManager::withdrawStakeCall { _unbondingLockId: lock_id }, U256::ZERO).await?
-            }
+            Self::WithdrawStake { lock_id } => c.send("BondingManager", IBondingManager::withdrawStakeCall { _unbondingLockId: lock_id }, U256::ZERO).await?,
             Self::WithdrawFees { amount, recipient } => {
                 let call = IBondingManager::withdrawFeesCall { _recipient: recipient.unwrap_or(me), _amount: amount };
                 c.send("BondingManager", call, U256::ZERO).await?
@@ -150,13 +142,9 @@ impl StakingCmd {
                 let call = IBondingManager::transcoderCall { _rewardCut: reward_cut, _feeShare: fee_share };
                 c.send("BondingManager", call, U256::ZERO).await?
             }
-            Self::RewardCaller { caller } => {
-                c.send("BondingManager", IBondingManager::setRewardCallerCall { _rewardCaller: caller }, U256::ZERO).await?
-            }
+            Self::RewardCaller { caller } => c.send("BondingManager", IBondingManager::setRewardCallerCall { _rewardCaller: caller }, U256::ZERO).await?,
             Self::Reward { orchestrator: None } => c.send("BondingManager", IBondingManager::rewardCall {}, U256::ZERO).await?,
-            Self::Reward { orchestrator: Some(t) } => {
-                c.send("BondingManager", IBondingManager::rewardForTranscoderCall { _transcoder: t }, U256::ZERO).await?
-            }
+            Self::Reward { orchestrator: Some(t) } => c.send("BondingManager", IBondingManager::rewardForTranscoderCall { _transcoder: t }, U256::ZERO).await?,
         };
         report::receipt(&receipt, json);
         Ok(())

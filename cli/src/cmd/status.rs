@@ -6,10 +6,7 @@ use alloy::{
 };
 use anyhow::Result;
 use clap::Args;
-use lpx_abi::{
-    bonding_manager::IBondingManager, rounds_manager::IRoundsManager, ticket_broker::ITicketBroker,
-    token::ILivepeerToken,
-};
+use lpx_abi::{bonding_manager::IBondingManager, rounds_manager::IRoundsManager, ticket_broker::ITicketBroker, token::ILivepeerToken};
 use serde_json::json;
 
 use crate::{
@@ -83,8 +80,10 @@ impl StatusArgs {
         if json_out {
             let pool_json: Vec<_> = pool
                 .iter()
-                .map(|m| json!({"address": m.address, "stake": m.stake.to_string(), "rewardCut": m.reward_cut.to_string(),
-                    "feeShare": m.fee_share.to_string(), "lastRewardRound": m.last_reward_round.to_string(), "active": m.active}))
+                .map(|m| {
+                    json!({"address": m.address, "stake": m.stake.to_string(), "rewardCut": m.reward_cut.to_string(),
+                    "feeShare": m.fee_share.to_string(), "lastRewardRound": m.last_reward_round.to_string(), "active": m.active})
+                })
                 .collect();
             let mut out = json!({
                 "block": block, "round": round.to_string(), "roundInitialized": initialized, "roundLocked": locked,

@@ -218,19 +218,13 @@ mod tests {
 
     #[test]
     fn events_and_errors_have_oz_and_livepeer_signatures() {
-        assert_eq!(
-            G::ProposalCreated::SIGNATURE,
-            "ProposalCreated(uint256,address,address[],uint256[],string[],bytes[],uint256,uint256,string)"
-        );
+        assert_eq!(G::ProposalCreated::SIGNATURE, "ProposalCreated(uint256,address,address[],uint256[],string[],bytes[],uint256,uint256,string)");
         assert_eq!(G::VoteCast::SIGNATURE, "VoteCast(address,uint256,uint8,uint256,string)");
         assert_eq!(G::InvalidVoteType::SIGNATURE, "InvalidVoteType(uint8)");
         assert_eq!(G::VoteAlreadyCast::SIGNATURE, "VoteAlreadyCast()");
         assert_eq!(G::quorumNumerator_0Call::SIGNATURE, "quorumNumerator()");
         assert_eq!(G::quorumNumerator_1Call::SIGNATURE, "quorumNumerator(uint256)");
         // OZ 4.9's typehashes (the contract returns these).
-        assert_eq!(
-            keccak256("Ballot(uint256 proposalId,uint8 support)"),
-            hex!("150214d74d59b7d1e90c73fc22ef3d991dd0a76b046543d4d80ab92d2a50328f")
-        );
+        assert_eq!(keccak256("Ballot(uint256 proposalId,uint8 support)"), hex!("150214d74d59b7d1e90c73fc22ef3d991dd0a76b046543d4d80ab92d2a50328f"));
     }
 }

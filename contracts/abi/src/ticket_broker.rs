@@ -180,12 +180,7 @@ pub const AUX_DATA_LEN: usize = 64;
 /// Length of the only accepted signature form, `r ‖ s ‖ v`.
 pub const SIGNATURE_LEN: usize = 65;
 /// Half the secp256k1 group order: signatures with a larger `s` are rejected (malleability).
-pub const SECP256K1_HALF_N: U256 = U256::from_limbs([
-    0xdfe9_2f46_681b_20a0,
-    0x5d57_6e73_57a4_501d,
-    0xffff_ffff_ffff_ffff,
-    0x7fff_ffff_ffff_ffff,
-]);
+pub const SECP256K1_HALF_N: U256 = U256::from_limbs([0xdfe9_2f46_681b_20a0, 0x5d57_6e73_57a4_501d, 0xffff_ffff_ffff_ffff, 0x7fff_ffff_ffff_ffff]);
 
 /// `abi.encodePacked` of the ticket's fields, in order: 20 + 20 + 4 × 32 bytes, then the
 /// raw `auxData` (232 bytes for a standard ticket; spec §8.2 says 200, a miscount, while
@@ -273,38 +268,21 @@ mod tests {
 
     #[test]
     fn v56_keccak_foo() {
-        assert_eq!(
-            keccak256(b"foo"),
-            b256!("41b1a0649752af1b28b3dc29a1556eee781e4a4c3a1f7f53f90fa834de098c4d")
-        );
+        assert_eq!(keccak256(b"foo"), b256!("41b1a0649752af1b28b3dc29a1556eee781e4a4c3a1f7f53f90fa834de098c4d"));
     }
 
     #[test]
     fn v56_all_zero_ticket_hash() {
         let t = Ticket { auxData: default_aux(), ..Default::default() };
         assert_eq!(ticket_preimage(&t).len(), 232);
-        assert_eq!(
-            ticket_hash(&t),
-            b256!("e502907c16036ab3d11b78c5a2e93c20f3d6415c67f91de4ed01348182b3b2e2")
-        );
-        let t = Ticket {
-            faceValue: U256::from(777),
-            winProb: U256::from(666),
-            auxData: default_aux(),
-            ..Default::default()
-        };
-        assert_eq!(
-            ticket_hash(&t),
-            b256!("9e25084fdd8bf26c3014eb2742a5b6e4f6d9a00ac075c702aac2a0e5919e5ebd")
-        );
+        assert_eq!(ticket_hash(&t), b256!("e502907c16036ab3d11b78c5a2e93c20f3d6415c67f91de4ed01348182b3b2e2"));
+        let t = Ticket { faceValue: U256::from(777), winProb: U256::from(666), auxData: default_aux(), ..Default::default() };
+        assert_eq!(ticket_hash(&t), b256!("9e25084fdd8bf26c3014eb2742a5b6e4f6d9a00ac075c702aac2a0e5919e5ebd"));
     }
 
     #[test]
     fn v56_rand_hash_digest_and_win_value() {
-        assert_eq!(
-            recipient_rand_hash(U256::from(5)),
-            b256!("036b6384b5eca791c62761152d0c79bb0604c104a5fb6f4eb0703f3154bb3db0")
-        );
+        assert_eq!(recipient_rand_hash(U256::from(5)), b256!("036b6384b5eca791c62761152d0c79bb0604c104a5fb6f4eb0703f3154bb3db0"));
         let t = Ticket {
             recipient: address!("1111111111111111111111111111111111111111"),
             sender: address!("2222222222222222222222222222222222222222"),
@@ -316,19 +294,11 @@ mod tests {
         };
         let h = ticket_hash(&t);
         assert_eq!(h, b256!("0612e86dca6247b3d9d114c8eda34c434b095918591b14d6a65640cb5c16de3c"));
-        assert_eq!(
-            eth_signed_message_hash(&h),
-            b256!("3b562fdf9150fd209a6813d99380f57cc8b8cd97aa9f0c518b8db8f2c119ae9c")
-        );
+        assert_eq!(eth_signed_message_hash(&h), b256!("3b562fdf9150fd209a6813d99380f57cc8b8cd97aa9f0c518b8db8f2c119ae9c"));
         let mut sig = [0x11u8; 65];
         sig[64] = 0x1b;
         let w = win_value(&sig, U256::from(5));
-        assert_eq!(
-            w,
-            "56238108622425562886988786672269395872639723479910900663221186620129008854697"
-                .parse::<U256>()
-                .unwrap()
-        );
+        assert_eq!(w, "56238108622425562886988786672269395872639723479910900663221186620129008854697".parse::<U256>().unwrap());
         assert!(w < t.winProb);
     }
 
@@ -343,9 +313,7 @@ mod tests {
 
     #[test]
     fn half_order_constant() {
-        let n = U256::from_be_bytes(hex!(
-            "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141"
-        ));
+        let n = U256::from_be_bytes(hex!("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141"));
         assert_eq!(SECP256K1_HALF_N, n >> 1);
     }
 
@@ -356,14 +324,8 @@ mod tests {
             ("fundReserve()", "6f9c3c8f"),
             ("fundDepositAndReserve(uint256,uint256)", "511f4073"),
             ("fundDepositAndReserveFor(address,uint256,uint256)", "989f789c"),
-            (
-                "redeemWinningTicket((address,address,uint256,uint256,uint256,bytes32,bytes),bytes,uint256)",
-                "ec8b3cb6",
-            ),
-            (
-                "batchRedeemWinningTickets((address,address,uint256,uint256,uint256,bytes32,bytes)[],bytes[],uint256[])",
-                "d01b808e",
-            ),
+            ("redeemWinningTicket((address,address,uint256,uint256,uint256,bytes32,bytes),bytes,uint256)", "ec8b3cb6"),
+            ("batchRedeemWinningTickets((address,address,uint256,uint256,uint256,bytes32,bytes)[],bytes[],uint256[])", "d01b808e"),
             ("unlock()", "a69df4b5"),
             ("cancelUnlock()", "c2c4c2c8"),
             ("withdraw()", "3ccfd60b"),

@@ -68,8 +68,7 @@ fn fixture_matches_spec_appendix_a() {
     };
     let from_spec = spec_rows(&spec);
     assert_eq!(from_spec.len(), 83, "Appendix A row count changed");
-    let from_fixture: BTreeSet<_> =
-        fixture().into_iter().map(|r| (r.kind, r.signature, r.hash)).collect();
+    let from_fixture: BTreeSet<_> = fixture().into_iter().map(|r| (r.kind, r.signature, r.hash)).collect();
     assert_eq!(from_fixture, from_spec);
 }
 
@@ -86,13 +85,9 @@ fn fixture_hashes_are_keccak_of_signatures() {
     }
 }
 
-fn lookup<'a>(abi: &'a InterfaceAbi, row: &Row) -> Option<String> {
+fn lookup(abi: &InterfaceAbi, row: &Row) -> Option<String> {
     match row.kind.as_str() {
-        "function" => abi
-            .functions
-            .iter()
-            .position(|s| *s == row.signature)
-            .map(|i| format!("0x{}", hex::encode(abi.selectors[i]))),
+        "function" => abi.functions.iter().position(|s| *s == row.signature).map(|i| format!("0x{}", hex::encode(abi.selectors[i]))),
         _ => abi.events.iter().position(|s| *s == row.signature).map(|i| format!("0x{}", hex::encode(abi.topics[i]))),
     }
 }
@@ -104,17 +99,11 @@ fn every_interface_matches_appendix_a() {
     for row in fixture() {
         match by_name.get(row.contract.as_str()) {
             Some(abi) => {
-                let got = lookup(abi, &row)
-                    .unwrap_or_else(|| panic!("{} lacks {} {}", abi.name, row.kind, row.signature));
+                let got = lookup(abi, &row).unwrap_or_else(|| panic!("{} lacks {} {}", abi.name, row.kind, row.signature));
                 assert_eq!(got, row.hash, "{} {}", abi.name, row.signature);
                 checked += 1;
             }
-            None => assert!(
-                NOT_YET_IMPLEMENTED.contains(&row.contract.as_str()),
-                "no lpx-abi interface named {} for {}",
-                row.contract,
-                row.signature
-            ),
+            None => assert!(NOT_YET_IMPLEMENTED.contains(&row.contract.as_str()), "no lpx-abi interface named {} for {}", row.contract, row.signature),
         }
     }
     // Rows of contracts this crate implements today; grows as interfaces are added.

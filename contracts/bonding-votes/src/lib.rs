@@ -23,9 +23,9 @@ use alloy_primitives::{aliases::U48, Address, B256, U256};
 use alloy_sol_types::{SolCall, SolError, SolEvent};
 use lpx_abi::bonding_manager::IBondingManager;
 use lpx_abi::bonding_votes::IBondingVotes as V;
-use lpx_abi::rounds_manager::IRoundsManager;
 use lpx_abi::controller::IController;
 use lpx_abi::manager::IManager;
+use lpx_abi::rounds_manager::IRoundsManager;
 use lpx_contracts_common::controller::{self as ctl, Manager};
 use lpx_contracts_common::ids;
 use lpx_contracts_common::revert::{add, err, require, Revert};
@@ -398,13 +398,7 @@ impl BondingVotes {
             return Err(custom(V::FutureLastClaimRound::SELECTOR, &[last_claim_round, max]));
         }
         let previous = if self.has_checkpoint(account) { self.state_at(account, start_round, clock)? } else { State::default() };
-        let current = State {
-            bonded: bonded_amount,
-            delegate: delegate_address,
-            delegated: delegated_amount,
-            last_claim_round,
-            last_reward_round,
-        };
+        let current = State { bonded: bonded_amount, delegate: delegate_address, delegated: delegated_amount, last_claim_round, last_reward_round };
         let mut checkpoints = self.bonding_checkpoints.setter(account);
         let mut slot = checkpoints.data.setter(start_round);
         slot.bonded_amount.set(current.bonded);

@@ -334,10 +334,7 @@ fn checkpoint_events_compare_with_the_state_in_force() {
     f.checkpoint(T, transcoder(T, 100, 100, 10, 0)).unwrap();
     let logs = f.host.logs();
     let topics: Vec<B256> = logs.iter().map(|l| l.0[0]).collect();
-    assert_eq!(
-        topics,
-        [V::DelegateChanged::SIGNATURE_HASH, V::DelegateVotesChanged::SIGNATURE_HASH, V::DelegatorBondedAmountChanged::SIGNATURE_HASH]
-    );
+    assert_eq!(topics, [V::DelegateChanged::SIGNATURE_HASH, V::DelegateVotesChanged::SIGNATURE_HASH, V::DelegatorBondedAmountChanged::SIGNATURE_HASH]);
     let e = V::DelegateVotesChanged::decode_raw_log(logs[1].0.iter().copied(), &logs[1].1).unwrap();
     assert_eq!((e.delegate, e.previousBalance, e.newBalance), (T, U256::ZERO, u(100)));
     // Rounds later, a reward: compared with the checkpoint from round 11, only votes moved.
@@ -423,16 +420,15 @@ mod model {
     fn op() -> impl Strategy<Value = Op> {
         prop_oneof![
             (1u64..4).prop_map(Op::Advance),
-            (0usize..4, prop_oneof![Just(0u64), 1u64..1000], 0usize..5, 0u64..5000, 0u64..3, any::<bool>()).prop_map(
-                |(who, bonded, delegate, delegated, claim_back, rewarded)| Op::Checkpoint { who, bonded, delegate, delegated, claim_back, rewarded }
-            ),
+            (0usize..4, prop_oneof![Just(0u64), 1u64..1000], 0usize..5, 0u64..5000, 0u64..3, any::<bool>())
+                .prop_map(|(who, bonded, delegate, delegated, claim_back, rewarded)| Op::Checkpoint { who, bonded, delegate, delegated, claim_back, rewarded }),
             (0u64..10_000).prop_map(Op::Total),
         ]
     }
 
     /// The model's state of `who` at the start of `round`: the last write at or before it.
     fn state_at(history: &[(Address, U256, State)], who: Address, round: U256) -> State {
-        history.iter().filter(|(a, start, _)| *a == who && *start <= round).last().map(|h| h.2).unwrap_or_default()
+        history.iter().rfind(|(a, start, _)| *a == who && *start <= round).map(|h| h.2).unwrap_or_default()
     }
 
     /// The CRF the mock BondingManager reports for (transcoder, round): grows with the round.
@@ -449,7 +445,7 @@ mod model {
             return cp.delegated;
         }
         let tcp = state_at(history, cp.delegate, round);
-        if !(tcp.delegate == cp.delegate && !tcp.bonded.is_zero()) {
+        if tcp.delegate != cp.delegate || tcp.bonded.is_zero() {
             return U256::ZERO;
         }
         if tcp.last_reward_round < cp.last_claim_round {
@@ -550,8 +546,7 @@ mod entry_tests {
         let f = Fixture::new(10);
         let mut ctor = CONSTRUCTOR_SELECTOR.to_vec();
         ctor.extend_from_slice(&(CONTROLLER,).abi_encode_params());
-        call_entry(&f.host, crate::entry::bonding_votes_entry, CONTROLLER, U256::ZERO, &ctor)
-            .unwrap_or_else(|e| panic!("constructor: {}", revert_message(&e)));
+        call_entry(&f.host, crate::entry::bonding_votes_entry, CONTROLLER, U256::ZERO, &ctor).unwrap_or_else(|e| panic!("constructor: {}", revert_message(&e)));
         (f, ctor)
     }
 
@@ -566,11 +561,9 @@ mod entry_tests {
     /// which knows `Error(string)` and `Panic`, accepts what the ABI declares and nothing else.
     fn entry_naming_custom_errors(input: Vec<u8>, vm: stylus_sdk::host::VM) -> stylus_sdk::ArbResult {
         use alloy_sol_types::SolInterface;
-        crate::entry::bonding_votes_entry(input, vm).map_err(|data| {
-            match V::IBondingVotesErrors::abi_decode_validate(&data) {
-                Ok(e) if e.abi_encode() == data => err(&std::format!("{e:?}")),
-                _ => data,
-            }
+        crate::entry::bonding_votes_entry(input, vm).map_err(|data| match V::IBondingVotesErrors::abi_decode_validate(&data) {
+            Ok(e) if e.abi_encode() == data => err(&std::format!("{e:?}")),
+            _ => data,
         })
     }
 

@@ -40,12 +40,7 @@ pub fn crf_or_one(crf: U256) -> U256 {
 /// `stake' = floor(stake * floor(endCRF * 1e27 / startCRF) / 1e27)` and
 /// `fees' = fees + floor(stake * floor((endCFF - startCFF) * 1e27 / startCRF) / 1e27)`, both
 /// using the original `stake`; `endCFF < startCFF` reverts with `Panic(0x11)` as in Solidity.
-pub fn cumulative_stake_and_fees(
-    start: Factors,
-    end: Factors,
-    stake: U256,
-    fees: U256,
-) -> Result<(U256, U256), Revert> {
+pub fn cumulative_stake_and_fees(start: Factors, end: Factors, stake: U256, fees: U256) -> Result<(U256, U256), Revert> {
     let start_crf = crf_or_one(start.crf);
     let new_stake = precise_perc_of3(stake, crf_or_one(end.crf), start_crf)?;
     let fee_growth = sub(end.cff, start.cff)?;

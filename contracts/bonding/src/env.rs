@@ -67,16 +67,7 @@ impl Env {
     /// A fresh environment for the current call.
     pub fn new(vm: VM, controller: Address) -> Self {
         let sender = vm.msg_sender();
-        Self {
-            vm,
-            controller,
-            sender,
-            round: U256::ZERO,
-            rounds: Address::ZERO,
-            peers: [None; 5],
-            touched: [Address::ZERO; MAX_TOUCHED],
-            n_touched: 0,
-        }
+        Self { vm, controller, sender, round: U256::ZERO, rounds: Address::ZERO, peers: [None; 5], touched: [Address::ZERO; MAX_TOUCHED], n_touched: 0 }
     }
 
     /// The host.

@@ -72,10 +72,7 @@ const CALLS: &[Function] = lpx_abi::functions!(
 /// `extension` only the functions the extension program serves.
 pub fn render(extension: bool) -> String {
     let served: Vec<[u8; 4]> = crate::router::functions().filter(|(_, ext)| !extension || *ext).map(|(selector, _)| selector).collect();
-    let (generator, name) = if extension {
-        ("lpx-bonding-ext's export-abi binary", "IBondingManagerExtension")
-    } else {
-        ("lpx-bonding's export-abi binary", "IBondingManager")
-    };
+    let (generator, name) =
+        if extension { ("lpx-bonding-ext's export-abi binary", "IBondingManagerExtension") } else { ("lpx-bonding's export-abi binary", "IBondingManager") };
     Interface { generator, name, served: &served, functions: CALLS, payable: &[], structs: &[] }.render()
 }

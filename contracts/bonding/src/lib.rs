@@ -39,8 +39,8 @@ use lpx_contracts_common::revert::{add, require, Revert};
 use lpx_contracts_common::Manager;
 use stylus_sdk::prelude::*;
 
-pub use logic::{BONDED, MAX_FUTURE_ROUND, PENDING, UNBONDED};
 use logic::ONE;
+pub use logic::{BONDED, MAX_FUTURE_ROUND, PENDING, UNBONDED};
 
 use env::{sel, t, topic, w, Env, Peer};
 use store::{del, slot, tc, to_addr};

@@ -212,10 +212,7 @@ impl BondingManager {
                 self.set_tc(d, tc::CUMULATIVE_REWARDS, U256::ZERO);
             }
         }
-        env.log(
-            &[topic::EARNINGS_CLAIMED, t(delegate), t(d)],
-            &[sub(stake, old_stake)?, sub(fees, old_fees)?, start_round, end_round],
-        );
+        env.log(&[topic::EARNINGS_CLAIMED, t(delegate), t(d)], &[sub(stake, old_stake)?, sub(fees, old_fees)?, start_round, end_round]);
         self.set_del(d, del::LAST_CLAIM_ROUND, end_round);
         self.set_del(d, del::BONDED, stake);
         self.set_del(d, del::FEES, fees);
@@ -252,10 +249,7 @@ impl BondingManager {
     /// this round, so that round's reward is computed on the stake it was active with.
     pub(crate) fn ensure_leaving_transcoder_rewarded(&self, env: &Env, t: Address) -> Result<(), Revert> {
         if self.is_active(t, env.round) && self.tc(t, tc::DEACTIVATION_ROUND) != MAX_FUTURE_ROUND {
-            require(
-                self.tc(t, tc::LAST_REWARD_ROUND) == env.round,
-                "transcoder has not yet called reward for the current round",
-            )?;
+            require(self.tc(t, tc::LAST_REWARD_ROUND) == env.round, "transcoder has not yet called reward for the current round")?;
         }
         Ok(())
     }

@@ -81,11 +81,7 @@ pub fn insert<S: ListStore + ?Sized>(s: &mut S, id: Address, key: U256, prev: Ad
     require(!contains(s, id), ERR_DUPLICATE)?;
     require(id != NULL, ERR_NULL_ID)?;
     require(!key.is_zero(), ERR_ZERO_KEY)?;
-    let (prev, next) = if valid_insert_position(s, key, prev, next) {
-        (prev, next)
-    } else {
-        find_insert_position(s, key, prev, next)
-    };
+    let (prev, next) = if valid_insert_position(s, key, prev, next) { (prev, next) } else { find_insert_position(s, key, prev, next) };
     s.set_key(id, key);
     if prev == NULL && next == NULL {
         s.set_head(id);

@@ -18,8 +18,8 @@ use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolCall;
 use lpx_abi::bonding_manager::IBondingManager as I;
 use lpx_contracts_common::revert::{err, Revert};
-use stylus_sdk::prelude::*;
 use stylus_sdk::call::RawCall;
+use stylus_sdk::prelude::*;
 use stylus_sdk::ArbResult;
 
 use crate::pool::ListStore;

@@ -9,9 +9,9 @@
 //! word has zero high bits, a `uint8` fits in a byte. Padding after `bytes` data and
 //! trailing calldata are ignored, as Solidity does.
 
+use crate::revert::{err, Revert};
 use alloc::vec::Vec;
 use alloy_primitives::{Address, B256, U256};
-use crate::revert::{err, Revert};
 
 /// Revert string for calldata that does not decode: the SDK-routed contracts' message too.
 pub use crate::entry::ERR_CALLDATA;

@@ -101,13 +101,8 @@ impl Manager {
 }
 
 /// Static-calls `controller` with `call` and decodes the reply; a revert bubbles up verbatim.
-fn controller_view<H: Host + ?Sized, C: SolCall>(
-    host: &H,
-    controller: Address,
-    call: &C,
-) -> Result<C::Return, Revert> {
-    let reply = static_call(host, Call::new(), controller, &call.abi_encode())
-        .map_err(Vec::<u8>::from)?;
+fn controller_view<H: Host + ?Sized, C: SolCall>(host: &H, controller: Address, call: &C) -> Result<C::Return, Revert> {
+    let reply = static_call(host, Call::new(), controller, &call.abi_encode()).map_err(Vec::<u8>::from)?;
     C::abi_decode_returns(&reply).map_err(|_| err(ERR_BAD_CONTROLLER_REPLY))
 }
 

@@ -51,12 +51,16 @@ pub struct RecordedCall {
     pub value: U256,
 }
 
+/// A call's result: return data, or revert data.
+pub type CallOutcome = Result<Vec<u8>, Vec<u8>>;
+
 /// Answers a call, or `None` to fall through to the mock tables.
-pub type Router = Box<dyn FnMut(&RecordedCall) -> Option<Result<Vec<u8>, Vec<u8>>>>;
+pub type Router = Box<dyn FnMut(&RecordedCall) -> Option<CallOutcome>>;
 
 #[derive(Default)]
 struct State {
-    mocks: HashMap<(CallKind, Address, Vec<u8>, U256), Result<Vec<u8>, Vec<u8>>>,
+    /// Keyed by (kind, callee, calldata, value).
+    mocks: HashMap<(CallKind, Address, Vec<u8>, U256), CallOutcome>,
     return_data: Vec<u8>,
     calls: Vec<RecordedCall>,
     router: Option<Router>,
@@ -169,13 +173,7 @@ impl TestHost {
         let reply = routed.unwrap_or_else(|| {
             let key = (call.kind, call.to, call.data.clone(), call.value);
             state.mocks.get(&key).cloned().unwrap_or_else(|| {
-                Err(err(&format!(
-                    "TestHost: unmocked {:?} to {} value {} data 0x{}",
-                    call.kind,
-                    call.to,
-                    call.value,
-                    hex::encode(&call.data)
-                )))
+                Err(err(&format!("TestHost: unmocked {:?} to {} value {} data 0x{}", call.kind, call.to, call.value, hex::encode(&call.data))))
             })
         });
         let (status, data) = match reply {
@@ -216,25 +214,10 @@ impl CalldataAccess for TestHost {
 }
 
 unsafe impl UnsafeDeploymentAccess for TestHost {
-    unsafe fn create1(
-        &self,
-        code: *const u8,
-        code_len: usize,
-        endowment: *const u8,
-        contract: *mut u8,
-        revert_data_len: *mut usize,
-    ) {
+    unsafe fn create1(&self, code: *const u8, code_len: usize, endowment: *const u8, contract: *mut u8, revert_data_len: *mut usize) {
         unsafe { self.vm.create1(code, code_len, endowment, contract, revert_data_len) }
     }
-    unsafe fn create2(
-        &self,
-        code: *const u8,
-        code_len: usize,
-        endowment: *const u8,
-        salt: *const u8,
-        contract: *mut u8,
-        revert_data_len: *mut usize,
-    ) {
+    unsafe fn create2(&self, code: *const u8, code_len: usize, endowment: *const u8, salt: *const u8, contract: *mut u8, revert_data_len: *mut usize) {
         unsafe { self.vm.create2(code, code_len, endowment, salt, contract, revert_data_len) }
     }
 }
@@ -252,15 +235,7 @@ impl StorageAccess for TestHost {
 }
 
 unsafe impl UnsafeCallAccess for TestHost {
-    unsafe fn call_contract(
-        &self,
-        to: *const u8,
-        data: *const u8,
-        data_len: usize,
-        value: *const u8,
-        _gas: u64,
-        outs_len: &mut usize,
-    ) -> u8 {
+    unsafe fn call_contract(&self, to: *const u8, data: *const u8, data_len: usize, value: *const u8, _gas: u64, outs_len: &mut usize) -> u8 {
         // SAFETY: the SDK passes valid pointers to 20-byte, data_len-byte and 32-byte buffers.
         let (to, data, value) = unsafe {
             (
@@ -271,38 +246,14 @@ unsafe impl UnsafeCallAccess for TestHost {
         };
         self.perform(RecordedCall { kind: CallKind::Call, to, data, value }, outs_len)
     }
-    unsafe fn static_call_contract(
-        &self,
-        to: *const u8,
-        data: *const u8,
-        data_len: usize,
-        _gas: u64,
-        outs_len: &mut usize,
-    ) -> u8 {
+    unsafe fn static_call_contract(&self, to: *const u8, data: *const u8, data_len: usize, _gas: u64, outs_len: &mut usize) -> u8 {
         // SAFETY: as above.
-        let (to, data) = unsafe {
-            (
-                Address::from_slice(core::slice::from_raw_parts(to, 20)),
-                core::slice::from_raw_parts(data, data_len).to_vec(),
-            )
-        };
+        let (to, data) = unsafe { (Address::from_slice(core::slice::from_raw_parts(to, 20)), core::slice::from_raw_parts(data, data_len).to_vec()) };
         self.perform(RecordedCall { kind: CallKind::Static, to, data, value: U256::ZERO }, outs_len)
     }
-    unsafe fn delegate_call_contract(
-        &self,
-        to: *const u8,
-        data: *const u8,
-        data_len: usize,
-        _gas: u64,
-        outs_len: &mut usize,
-    ) -> u8 {
+    unsafe fn delegate_call_contract(&self, to: *const u8, data: *const u8, data_len: usize, _gas: u64, outs_len: &mut usize) -> u8 {
         // SAFETY: as above.
-        let (to, data) = unsafe {
-            (
-                Address::from_slice(core::slice::from_raw_parts(to, 20)),
-                core::slice::from_raw_parts(data, data_len).to_vec(),
-            )
-        };
+        let (to, data) = unsafe { (Address::from_slice(core::slice::from_raw_parts(to, 20)), core::slice::from_raw_parts(data, data_len).to_vec()) };
         self.perform(RecordedCall { kind: CallKind::Delegate, to, data, value: U256::ZERO }, outs_len)
     }
 }
@@ -417,15 +368,11 @@ pub static ENTRY_SENDERS: [Address; 3] = [ENTRY_OWNER, Address::repeat_byte(0x01
 
 /// A fresh host with the contract constructed through its entry point from [`ENTRY_OWNER`],
 /// as StylusDeployer does; returns the host and the constructor calldata.
-pub fn constructed_through_entry(
-    entry: fn(Vec<u8>, stylus_sdk::host::VM) -> stylus_sdk::ArbResult,
-    constructor_args: &[u8],
-) -> (TestHost, Vec<u8>) {
+pub fn constructed_through_entry(entry: fn(Vec<u8>, stylus_sdk::host::VM) -> stylus_sdk::ArbResult, constructor_args: &[u8]) -> (TestHost, Vec<u8>) {
     let host = TestHost::new();
     let mut ctor = crate::entry::CONSTRUCTOR_SELECTOR.to_vec();
     ctor.extend_from_slice(constructor_args);
-    call_entry(&host, entry, ENTRY_OWNER, U256::ZERO, &ctor)
-        .unwrap_or_else(|e| panic!("constructor: {}", revert_message(&e)));
+    call_entry(&host, entry, ENTRY_OWNER, U256::ZERO, &ctor).unwrap_or_else(|e| panic!("constructor: {}", revert_message(&e)));
     (host, ctor)
 }
 
@@ -444,12 +391,7 @@ pub fn revert_message(data: &[u8]) -> alloc::string::String {
 /// Checks how an SDK-routed contract's entry point answers malformed calls (see
 /// [`crate::entry`]): `constructor` is valid constructor calldata (already run on `host`),
 /// `address_fn` the selector of a non-payable function whose first argument is an address.
-pub fn check_malformed_calls(
-    host: &TestHost,
-    entry: fn(Vec<u8>, stylus_sdk::host::VM) -> stylus_sdk::ArbResult,
-    constructor: &[u8],
-    address_fn: [u8; 4],
-) {
+pub fn check_malformed_calls(host: &TestHost, entry: fn(Vec<u8>, stylus_sdk::host::VM) -> stylus_sdk::ArbResult, constructor: &[u8], address_fn: [u8; 4]) {
     use crate::entry::*;
     let who = Address::repeat_byte(0x5e);
     let fails = |value: U256, data: &[u8]| match call_entry(host, entry, who, value, data) {
@@ -498,9 +440,7 @@ pub fn check_arbitrary_calldata(
             words.iter().for_each(|w| data.extend_from_slice(w));
             data.truncate(data.len().saturating_sub(cut % 8 * 4));
             let value = if paid { U256::from(1) } else { U256::ZERO };
-            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                call_entry(host, entry, senders[from], value, &data)
-            }));
+            let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| call_entry(host, entry, senders[from], value, &data)));
             let Ok(result) = run else {
                 return Err(TestCaseError::fail(format!("panicked on 0x{}", hex::encode(&data))));
             };

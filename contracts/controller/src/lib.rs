@@ -147,21 +147,12 @@ impl Controller {
     }
 
     /// Registers `contract_address` under `id` with its source commit (onlyOwner).
-    pub fn set_contract_info(
-        &mut self,
-        id: B256,
-        contract_address: Address,
-        git_commit_hash: FixedBytes<20>,
-    ) -> Result<(), Revert> {
+    pub fn set_contract_info(&mut self, id: B256, contract_address: Address, git_commit_hash: FixedBytes<20>) -> Result<(), Revert> {
         self.only_owner()?;
         let mut entry = self.registry.setter(id);
         entry.contract_address.set(contract_address);
         entry.git_commit_hash.set(git_commit_hash);
-        self.vm().log(IController::SetContractInfo {
-            id,
-            contractAddress: contract_address,
-            gitCommitHash: git_commit_hash,
-        });
+        self.vm().log(IController::SetContractInfo { id, contractAddress: contract_address, gitCommitHash: git_commit_hash });
         Ok(())
     }
 

@@ -17,9 +17,7 @@ use crate::reasons as r;
 use crate::LivepeerGovernor;
 
 /// secp256k1n / 2: OZ's ECDSA refuses larger `s` (malleable signatures).
-const HALF_N: U256 = U256::from_be_bytes(alloy_primitives::hex!(
-    "7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0"
-));
+const HALF_N: U256 = U256::from_be_bytes(alloy_primitives::hex!("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0"));
 
 const AGAINST: u8 = 0;
 const FOR: u8 = 1;
@@ -148,21 +146,8 @@ impl LivepeerGovernor {
 
     /// `castVoteWithReasonAndParamsBySig`: the signer of `ExtendedBallot(proposalId,
     /// support, reason, params)` votes.
-    pub fn cast_vote_with_reason_and_params_by_sig(
-        &mut self,
-        id: U256,
-        support: u8,
-        reason: &[u8],
-        params: &[u8],
-        sig: &Sig,
-    ) -> Result<U256, Revert> {
-        let fields = [
-            EXTENDED_BALLOT_TYPEHASH.into(),
-            id,
-            U256::from(support),
-            keccak256(reason).into(),
-            keccak256(params).into(),
-        ];
+    pub fn cast_vote_with_reason_and_params_by_sig(&mut self, id: U256, support: u8, reason: &[u8], params: &[u8], sig: &Sig) -> Result<U256, Revert> {
+        let fields = [EXTENDED_BALLOT_TYPEHASH.into(), id, U256::from(support), keccak256(reason).into(), keccak256(params).into()];
         let voter = self.recover(self.typed_digest(keccak256(words(&fields))), sig)?;
         self.cast_vote(id, voter, support, reason, params)
     }

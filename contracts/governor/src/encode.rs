@@ -120,14 +120,7 @@ mod tests {
         let aw: Vec<U256> = a.iter().map(|x| U256::from_be_slice(x.as_slice())).collect();
         let vals = [U256::from(3), U256::from(4)];
         let datas: [&[u8]; 3] = [&[1, 2, 3], &[], &[9; 33]];
-        let got = encode(&[
-            Tok::Words(&aw),
-            Tok::Words(&vals),
-            Tok::BytesArray(&datas),
-            Tok::Word(U256::from(7)),
-            Tok::Bytes(b"desc"),
-            Tok::EmptyStrings(2),
-        ]);
+        let got = encode(&[Tok::Words(&aw), Tok::Words(&vals), Tok::BytesArray(&datas), Tok::Word(U256::from(7)), Tok::Bytes(b"desc"), Tok::EmptyStrings(2)]);
         let bytes: Vec<Bytes> = datas.iter().map(|d| Bytes::copy_from_slice(d)).collect();
         let strings = vec![String::new(), String::new()];
         let want = (a.to_vec(), vals.to_vec(), bytes, U256::from(7), String::from("desc"), strings).abi_encode_params();

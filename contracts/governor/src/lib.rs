@@ -129,11 +129,9 @@ pub mod consts {
     /// `BALLOT_TYPEHASH()`.
     pub const BALLOT_TYPEHASH: B256 = hash("Ballot(uint256 proposalId,uint8 support)");
     /// `EXTENDED_BALLOT_TYPEHASH()`.
-    pub const EXTENDED_BALLOT_TYPEHASH: B256 =
-        hash("ExtendedBallot(uint256 proposalId,uint8 support,string reason,bytes params)");
+    pub const EXTENDED_BALLOT_TYPEHASH: B256 = hash("ExtendedBallot(uint256 proposalId,uint8 support,string reason,bytes params)");
     /// EIP-712 domain type hash.
-    pub const DOMAIN_TYPEHASH: B256 =
-        hash("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    pub const DOMAIN_TYPEHASH: B256 = hash("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     /// `keccak256(NAME)`.
     pub const NAME_HASH: B256 = hash(NAME);
     /// `keccak256(VERSION)`.

@@ -22,7 +22,57 @@ mod interface {
     use lpx_governor::router::TABLE;
 
     /// Every function of the interface.
-    const CALLS: &[Function] = lpx_abi::functions!(I::executeCall, I::relayCall, I::initializeCall, I::proposeCall, I::queueCall, I::cancelCall, I::hashProposalCall, I::castVoteCall, I::castVoteWithReasonCall, I::castVoteWithReasonAndParamsCall, I::castVoteBySigCall, I::castVoteWithReasonAndParamsBySigCall, I::stateCall, I::proposalSnapshotCall, I::proposalDeadlineCall, I::proposalProposerCall, I::proposalEtaCall, I::votingDelayCall, I::votingPeriodCall, I::proposalThresholdCall, I::quorumCall, I::quorumNumerator_0Call, I::quorumNumerator_1Call, I::quorumDenominatorCall, I::quotaCall, I::getVotesCall, I::getVotesWithParamsCall, I::hasVotedCall, I::proposalVotesCall, I::setVotingDelayCall, I::setVotingPeriodCall, I::setProposalThresholdCall, I::updateQuorumNumeratorCall, I::updateTimelockCall, I::timelockCall, I::tokenCall, I::votesCall, I::bumpGovernorVotesTokenAddressCall, I::nameCall, I::versionCall, I::COUNTING_MODECall, I::CLOCK_MODECall, I::clockCall, I::BALLOT_TYPEHASHCall, I::EXTENDED_BALLOT_TYPEHASHCall, I::supportsInterfaceCall, I::controllerCall, I::setControllerCall, I::targetContractIdCall);
+    const CALLS: &[Function] = lpx_abi::functions!(
+        I::executeCall,
+        I::relayCall,
+        I::initializeCall,
+        I::proposeCall,
+        I::queueCall,
+        I::cancelCall,
+        I::hashProposalCall,
+        I::castVoteCall,
+        I::castVoteWithReasonCall,
+        I::castVoteWithReasonAndParamsCall,
+        I::castVoteBySigCall,
+        I::castVoteWithReasonAndParamsBySigCall,
+        I::stateCall,
+        I::proposalSnapshotCall,
+        I::proposalDeadlineCall,
+        I::proposalProposerCall,
+        I::proposalEtaCall,
+        I::votingDelayCall,
+        I::votingPeriodCall,
+        I::proposalThresholdCall,
+        I::quorumCall,
+        I::quorumNumerator_0Call,
+        I::quorumNumerator_1Call,
+        I::quorumDenominatorCall,
+        I::quotaCall,
+        I::getVotesCall,
+        I::getVotesWithParamsCall,
+        I::hasVotedCall,
+        I::proposalVotesCall,
+        I::setVotingDelayCall,
+        I::setVotingPeriodCall,
+        I::setProposalThresholdCall,
+        I::updateQuorumNumeratorCall,
+        I::updateTimelockCall,
+        I::timelockCall,
+        I::tokenCall,
+        I::votesCall,
+        I::bumpGovernorVotesTokenAddressCall,
+        I::nameCall,
+        I::versionCall,
+        I::COUNTING_MODECall,
+        I::CLOCK_MODECall,
+        I::clockCall,
+        I::BALLOT_TYPEHASHCall,
+        I::EXTENDED_BALLOT_TYPEHASHCall,
+        I::supportsInterfaceCall,
+        I::controllerCall,
+        I::setControllerCall,
+        I::targetContractIdCall
+    );
 
     /// The interface, one function per routed selector (the constructor excepted).
     pub fn render() -> String {

@@ -27,8 +27,7 @@ impl<'a> Actions<'a> {
 
     /// `abi.encode(targets, values, calldatas, tail...)`.
     fn encode_with(&self, tail: &[U256]) -> Vec<u8> {
-        let mut toks =
-            alloc::vec![Tok::Words(&self.targets), Tok::Words(&self.values), Tok::BytesArray(&self.calldatas)];
+        let mut toks = alloc::vec![Tok::Words(&self.targets), Tok::Words(&self.values), Tok::BytesArray(&self.calldatas)];
         toks.extend(tail.iter().map(|w| Tok::Word(*w)));
         encode::encode(&toks)
     }

@@ -48,8 +48,7 @@ const GOVERNOR_46: u32 = GOVERNOR_43
 /// OZ 4.9's `governorCancelId`.
 const GOVERNOR_CANCEL: u32 = sel(G::cancelCall::SELECTOR) ^ sel(G::proposalProposerCall::SELECTOR);
 /// `IGovernorTimelock`.
-const GOVERNOR_TIMELOCK: u32 =
-    sel(G::timelockCall::SELECTOR) ^ sel(G::proposalEtaCall::SELECTOR) ^ sel(G::queueCall::SELECTOR);
+const GOVERNOR_TIMELOCK: u32 = sel(G::timelockCall::SELECTOR) ^ sel(G::proposalEtaCall::SELECTOR) ^ sel(G::queueCall::SELECTOR);
 /// ERC-165 itself.
 const ERC165: u32 = 0x01ff_c9a7;
 

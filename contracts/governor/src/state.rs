@@ -11,8 +11,8 @@ use alloy_primitives::{Address, U256};
 use lpx_contracts_common::Manager;
 use stylus_sdk::prelude::*;
 use stylus_sdk::storage::{
-    StorageAddress, StorageArray, StorageB256, StorageBool, StorageFixedBytes, StorageMap, StorageU128, StorageU256,
-    StorageU32, StorageU64, StorageU8, StorageUint, StorageVec,
+    StorageAddress, StorageArray, StorageB256, StorageBool, StorageFixedBytes, StorageMap, StorageU128, StorageU256, StorageU32, StorageU64, StorageU8,
+    StorageUint, StorageVec,
 };
 
 /// An unused run of slots (OZ's `__gap`).

@@ -17,14 +17,8 @@ fn main() {
 
     const CALLS: &[Function] = lpx_abi::functions!(I::controllerCall, I::targetContractIdCall, I::setControllerCall);
     let served: Vec<[u8; 4]> = CALLS.iter().map(|(selector, _, _)| *selector).collect();
-    let text = Interface {
-        generator: "lpx-manager-proxy's export-abi binary",
-        name: "IManagerProxy",
-        served: &served,
-        functions: CALLS,
-        payable: &[],
-        structs: &[],
-    }
-    .render();
+    let text =
+        Interface { generator: "lpx-manager-proxy's export-abi binary", name: "IManagerProxy", served: &served, functions: CALLS, payable: &[], structs: &[] }
+            .render();
     print!("{text}");
 }

@@ -120,21 +120,8 @@ fn arbitrary_calldata_is_served_or_reverted_with_a_message() {
     let host = deployed();
     host.mock_static_call(CONTROLLER, lookup(), Ok(TARGET.abi_encode()));
     // The target answers everything; a fifth of the calls revert with a message.
-    host.set_router(Box::new(|c| {
-        (c.kind == CallKind::Delegate).then(|| {
-            if c.data.len() % 5 == 0 {
-                Err(err("target reverted"))
-            } else {
-                Ok(c.data.clone())
-            }
-        })
-    }));
-    static SELECTORS: [[u8; 4]; 4] = [
-        I::controllerCall::SELECTOR,
-        I::targetContractIdCall::SELECTOR,
-        I::setControllerCall::SELECTOR,
-        CONSTRUCTOR_SELECTOR,
-    ];
+    host.set_router(Box::new(|c| (c.kind == CallKind::Delegate).then(|| if c.data.len() % 5 == 0 { Err(err("target reverted")) } else { Ok(c.data.clone()) })));
+    static SELECTORS: [[u8; 4]; 4] = [I::controllerCall::SELECTOR, I::targetContractIdCall::SELECTOR, I::setControllerCall::SELECTOR, CONSTRUCTOR_SELECTOR];
     check_arbitrary_calldata(&host, proxy_entry, &SELECTORS, &ENTRY_SENDERS, 400);
     assert_eq!(host.vm().get_storage(TARGET_ID_SLOT), ID, "the head is never overwritten");
 }

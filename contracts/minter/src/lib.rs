@@ -138,11 +138,7 @@ impl Minter {
     fn global_total_supply(&self, token: Address) -> Result<U256, Revert> {
         let l2 = self.view(token, &ILivepeerToken::totalSupplyCall {})?;
         let cache = self.contract(ids::L2_LPT_DATA_CACHE)?;
-        let l1 = if cache == Address::ZERO {
-            U256::ZERO
-        } else {
-            self.view(cache, &IL2LPTDataCache::l1CirculatingSupplyCall {})?
-        };
+        let l1 = if cache == Address::ZERO { U256::ZERO } else { self.view(cache, &IL2LPTDataCache::l1CirculatingSupplyCall {})? };
         add(l2, l1)
     }
 }
@@ -151,13 +147,7 @@ impl Minter {
 impl Minter {
     /// Livepeer's constructor: every rate must be at most 100% (PD9).
     #[constructor]
-    pub fn constructor(
-        &mut self,
-        controller: Address,
-        inflation: U256,
-        inflation_change: U256,
-        target_bonding_rate: U256,
-    ) -> Result<(), Revert> {
+    pub fn constructor(&mut self, controller: Address, inflation: U256, inflation_change: U256, target_bonding_rate: U256) -> Result<(), Revert> {
         require(pd9::valid_perc(inflation), ERR_INFLATION)?;
         require(pd9::valid_perc(inflation_change), ERR_INFLATION_CHANGE)?;
         require(pd9::valid_perc(target_bonding_rate), ERR_TARGET_BONDING_RATE)?;

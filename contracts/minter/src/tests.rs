@@ -319,12 +319,8 @@ fn parameter_setters() {
     f.minter.set_inflation_change(u(300)).unwrap();
     assert_eq!(f.minter.target_bonding_rate(), u(400_000_000));
     assert_eq!(f.minter.inflation_change(), u(300));
-    let params: Vec<_> = f
-        .host
-        .logs()
-        .iter()
-        .map(|(t, d)| lpx_abi::manager::IManager::ParameterUpdate::decode_raw_log(t.iter().copied(), d).unwrap().param)
-        .collect();
+    let params: Vec<_> =
+        f.host.logs().iter().map(|(t, d)| lpx_abi::manager::IManager::ParameterUpdate::decode_raw_log(t.iter().copied(), d).unwrap().param).collect();
     assert_eq!(params, ["targetBondingRate", "inflationChange"]);
 }
 

@@ -28,7 +28,10 @@ use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::SolCall;
-use lpx_abi::{bonding_manager::IBondingManager, poll::{IPoll, IPollCreator}};
+use lpx_abi::{
+    bonding_manager::IBondingManager,
+    poll::{IPoll, IPollCreator},
+};
 use lpx_contracts_common::controller as ctl;
 use lpx_contracts_common::ids;
 use lpx_contracts_common::revert::{add, err, require, Revert};
@@ -178,8 +181,7 @@ impl PollCreator {
         // SAFETY: the init code is a fixed EVM stub that stores its caller and returns the
         // clone's code; it calls nothing, so it cannot re-enter this contract, and no storage
         // reference is held across the deploy.
-        let poll = unsafe { RawDeploy::new().deploy(self.vm(), &code, U256::ZERO) }
-            .map_err(|data| if data.is_empty() { err(ERR_CREATE) } else { data })?;
+        let poll = unsafe { RawDeploy::new().deploy(self.vm(), &code, U256::ZERO) }.map_err(|data| if data.is_empty() { err(ERR_CREATE) } else { data })?;
         let init = IPoll::initializeCall { _endBlock: end_block }.abi_encode();
         let ctx = Call::new_mutating(self);
         stylus_sdk::call::call(self.vm(), ctx, poll, &init).map_err(Vec::<u8>::from)?;

@@ -2,6 +2,8 @@
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 
 #[cfg(not(any(test, feature = "export-abi")))]
+/// Never called: a Stylus program is entered through `user_entrypoint`. Present only so the
+/// binary target links for wasm32 when it is not the ABI exporter.
 #[no_mangle]
 pub extern "C" fn main() {}
 

@@ -5,7 +5,10 @@ use alloc::vec::Vec;
 
 use alloy_primitives::{address, Address, Bytes, U256};
 use alloy_sol_types::{SolCall, SolEvent, SolValue};
-use lpx_abi::{bonding_manager::IBondingManager, poll::{IPoll, IPollCreator}};
+use lpx_abi::{
+    bonding_manager::IBondingManager,
+    poll::{IPoll, IPollCreator},
+};
 use lpx_contracts_common::{ids, revert::err, testing::*};
 
 use super::*;
@@ -79,10 +82,7 @@ fn creates_with_own_stake_at_the_threshold() {
     assert_eq!(logs.len(), 1);
     assert_eq!(logs[0].0[1], CLONE.into_word()); // poll is indexed
     let ev = IPollCreator::PollCreated::decode_raw_log(logs[0].0.iter().copied(), &logs[0].1).unwrap();
-    assert_eq!(
-        (ev.poll, ev.proposal, ev.endBlock, ev.quorum, ev.quota),
-        (CLONE, proposal, U256::from(1_200), U256::from(333_300), U256::from(500_000))
-    );
+    assert_eq!((ev.poll, ev.proposal, ev.endBlock, ev.quorum, ev.quota), (CLONE, proposal, U256::from(1_200), U256::from(333_300), U256::from(500_000)));
 }
 
 #[test]

@@ -71,9 +71,7 @@ mod entry {
 
     #[entrypoint]
     pub fn poll_entry(input: Vec<u8>, vm: stylus_sdk::host::VM) -> stylus_sdk::ArbResult {
-        lpx_contracts_common::entry::route::<Poll>(input, vm, |s| {
-            <lpx_abi::poll::IPoll::IPollCalls as alloy_sol_types::SolInterface>::valid_selector(s)
-        })
+        lpx_contracts_common::entry::route::<Poll>(input, vm, <lpx_abi::poll::IPoll::IPollCalls as alloy_sol_types::SolInterface>::valid_selector)
     }
 }
 

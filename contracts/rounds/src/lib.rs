@@ -18,9 +18,9 @@ use alloc::{vec, vec::Vec};
 
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolCall;
+use lpx_abi::arbitrum::{IArbSys, ARB_SYS};
 use lpx_abi::bonding_manager::IBondingManager;
 use lpx_abi::minter::IMinter;
-use lpx_abi::arbitrum::{IArbSys, ARB_SYS};
 use lpx_abi::rounds_manager::IRoundsManager;
 use lpx_contracts_common::controller::Manager;
 use lpx_contracts_common::ids;

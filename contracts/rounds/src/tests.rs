@@ -214,11 +214,7 @@ fn setters_check_owner_and_values() {
     assert_eq!(rm.lip_upgrade_round(u(73)), u(2470));
     assert_eq!(rm.set_lip_upgrade_round(u(73), u(2471)), Err(err(ERR_LIP_SET)));
 
-    let params: Vec<_> = host
-        .logs()
-        .iter()
-        .map(|(t, d)| IManager::ParameterUpdate::decode_raw_log(t.iter().copied(), d).unwrap().param)
-        .collect();
+    let params: Vec<_> = host.logs().iter().map(|(t, d)| IManager::ParameterUpdate::decode_raw_log(t.iter().copied(), d).unwrap().param).collect();
     assert_eq!(params, ["roundLockAmount"]);
 }
 

@@ -132,12 +132,7 @@ impl TicketBroker {
     ///
     /// # Errors
     /// "msg.value does not equal sum of deposit amount and reserve amount".
-    pub fn fund_deposit_and_reserve_for(
-        &mut self,
-        addr: Address,
-        deposit_amount: U256,
-        reserve_amount: U256,
-    ) -> Result<(), Revert> {
+    pub fn fund_deposit_and_reserve_for(&mut self, addr: Address, deposit_amount: U256, reserve_amount: U256) -> Result<(), Revert> {
         self.not_paused()?;
         let sum = deposit_amount.checked_add(reserve_amount);
         require(sum == Some(self.vm().msg_value()), reasons::VALUE_MISMATCH)?;
@@ -209,7 +204,9 @@ impl TicketBroker {
         !self.senders.get(sender).withdraw_round.get().is_zero()
     }
 
-    /// `((deposit, withdrawRound), (fundsRemaining, claimedInCurrentRound))`.
+    /// `((deposit, withdrawRound), (fundsRemaining, claimedInCurrentRound))`, the ABI's nested
+    /// tuple spelled out.
+    #[allow(clippy::type_complexity)]
     pub fn get_sender_info(&self, sender: Address) -> Result<((U256, U256), (U256, U256)), Revert> {
         let s = self.senders.get(sender);
         let reserve = self.get_reserve_info(sender)?;

@@ -15,7 +15,31 @@ fn main() {
     use lpx_abi::export::{Function, Interface};
     use lpx_abi::ticket_broker::ITicketBroker as I;
 
-    const CALLS: &[Function] = lpx_abi::functions!(I::fundDepositCall, I::fundReserveCall, I::fundDepositAndReserveCall, I::fundDepositAndReserveForCall, I::redeemWinningTicketCall, I::batchRedeemWinningTicketsCall, I::unlockCall, I::cancelUnlockCall, I::withdrawCall, I::isUnlockInProgressCall, I::getSenderInfoCall, I::getReserveInfoCall, I::claimableReserveCall, I::claimedReserveCall, I::getTicketHashCall, I::usedTicketsCall, I::unlockPeriodCall, I::ticketValidityPeriodCall, I::setUnlockPeriodCall, I::setTicketValidityPeriodCall, I::controllerCall, I::setControllerCall, I::targetContractIdCall);
+    const CALLS: &[Function] = lpx_abi::functions!(
+        I::fundDepositCall,
+        I::fundReserveCall,
+        I::fundDepositAndReserveCall,
+        I::fundDepositAndReserveForCall,
+        I::redeemWinningTicketCall,
+        I::batchRedeemWinningTicketsCall,
+        I::unlockCall,
+        I::cancelUnlockCall,
+        I::withdrawCall,
+        I::isUnlockInProgressCall,
+        I::getSenderInfoCall,
+        I::getReserveInfoCall,
+        I::claimableReserveCall,
+        I::claimedReserveCall,
+        I::getTicketHashCall,
+        I::usedTicketsCall,
+        I::unlockPeriodCall,
+        I::ticketValidityPeriodCall,
+        I::setUnlockPeriodCall,
+        I::setTicketValidityPeriodCall,
+        I::controllerCall,
+        I::setControllerCall,
+        I::targetContractIdCall
+    );
     let served: Vec<[u8; 4]> = lpx_ticket_broker::router::TABLE.iter().map(|(selector, _)| selector.to_be_bytes()).collect();
     let text = Interface {
         generator: "lpx-ticket-broker's export-abi binary",

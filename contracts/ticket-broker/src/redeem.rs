@@ -8,10 +8,7 @@
 //! and Stylus refuses re-entry).
 
 use alloy_primitives::{Address, B256, U256};
-use lpx_abi::ticket_broker::{
-    decode_aux_data, eth_signed_message_hash, reasons, recipient_rand_hash, split_signature, win_value,
-    SECP256K1_HALF_N,
-};
+use lpx_abi::ticket_broker::{decode_aux_data, eth_signed_message_hash, reasons, recipient_rand_hash, split_signature, win_value, SECP256K1_HALF_N};
 use lpx_contracts_common::ids;
 use lpx_contracts_common::revert::{add, require, sub, Revert};
 use stylus_sdk::prelude::*;
@@ -88,14 +85,7 @@ impl TicketBroker {
 
     /// `claimableReserve` with a known round and BondingManager; `active` short-cuts the
     /// `isActiveTranscoder` call when the caller already knows.
-    pub(crate) fn claimable(
-        &self,
-        holder: Address,
-        claimant: Address,
-        round: U256,
-        bonding: Address,
-        active: Option<bool>,
-    ) -> Result<U256, Revert> {
+    pub(crate) fn claimable(&self, holder: Address, claimant: Address, round: U256, bonding: Address, active: Option<bool>) -> Result<U256, Revert> {
         let active = match active {
             Some(a) => a,
             None => peers::is_active(self.vm(), bonding, claimant)?,

@@ -18,8 +18,8 @@ use lpx_contracts_common::revert::{err, Revert};
 use stylus_sdk::prelude::*;
 use stylus_sdk::ArbResult;
 
-use crate::calldata::{head, Calldata};
 pub use crate::calldata::ERR_CALLDATA;
+use crate::calldata::{head, Calldata};
 use crate::peers::w;
 use crate::ticket::TicketRef;
 use crate::TicketBroker;
@@ -144,12 +144,7 @@ impl<'a> Batch<'a> {
     /// Reads the three array heads and checks every element decodes, so a malformed
     /// element reverts the call before anything is redeemed.
     pub fn read(c: Calldata<'a>) -> Result<Self, Revert> {
-        let batch = Self {
-            c,
-            tickets: c.array(c.offset(0, 0)?)?,
-            sigs: c.array(c.offset(0, 32)?)?,
-            rands: c.array(c.offset(0, 64)?)?,
-        };
+        let batch = Self { c, tickets: c.array(c.offset(0, 0)?)?, sigs: c.array(c.offset(0, 32)?)?, rands: c.array(c.offset(0, 64)?)? };
         for i in 0..batch.tickets.0 {
             batch.ticket(i)?;
         }
@@ -238,9 +233,7 @@ impl TicketBroker {
                 let (funds, claimed) = self.get_reserve_info(c.address(arg(0))?)?;
                 words(&[funds, claimed])
             }
-            op::CLAIMABLE_RESERVE => {
-                words(&[self.claimable_reserve(c.address(arg(0))?, c.address(arg(1))?)?])
-            }
+            op::CLAIMABLE_RESERVE => words(&[self.claimable_reserve(c.address(arg(0))?, c.address(arg(1))?)?]),
             op::CLAIMED_RESERVE => words(&[self.claimed_reserve(c.address(arg(0))?, c.address(arg(1))?)?]),
             op::GET_TICKET_HASH => {
                 let ticket = TicketRef::read(&c, c.offset(0, arg(0))?)?;

@@ -220,16 +220,7 @@ impl LivepeerToken {
 
     /// EIP-2612: approval by signature.
     #[allow(clippy::too_many_arguments)]
-    pub fn permit(
-        &mut self,
-        owner: Address,
-        spender: Address,
-        value: U256,
-        deadline: U256,
-        v: u8,
-        r: B256,
-        s: B256,
-    ) -> Result<(), Revert> {
+    pub fn permit(&mut self, owner: Address, spender: Address, value: U256, deadline: U256, v: u8, r: B256, s: B256) -> Result<(), Revert> {
         self.permit_impl(owner, spender, value, deadline, v, r, s)
     }
 

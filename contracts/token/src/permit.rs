@@ -18,8 +18,8 @@ const NAME_HASH: B256 = hash(NAME);
 const VERSION_HASH: B256 = hash("1");
 /// secp256k1 n/2: OZ rejects signatures with a larger `s` (malleability).
 const HALF_ORDER: U256 = U256::from_be_bytes([
-    0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x5d, 0x57,
-    0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
+    0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9,
+    0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
 ]);
 /// The ecrecover precompile.
 const ECRECOVER: Address = address!("0000000000000000000000000000000000000001");
@@ -40,13 +40,7 @@ impl LivepeerToken {
     pub(crate) fn domain_separator_impl(&self) -> B256 {
         let chain_id = U256::from(self.vm().chain_id());
         let this = self.vm().contract_address();
-        keccak256(words(&[
-            DOMAIN_TYPEHASH.0,
-            NAME_HASH.0,
-            VERSION_HASH.0,
-            chain_id.to_be_bytes(),
-            this.into_word().0,
-        ]))
+        keccak256(words(&[DOMAIN_TYPEHASH.0, NAME_HASH.0, VERSION_HASH.0, chain_id.to_be_bytes(), this.into_word().0]))
     }
 
     /// OZ `ECDSA.recover(hash, v, r, s)`: rejects high `s` and a failed recovery.
@@ -61,16 +55,7 @@ impl LivepeerToken {
     }
 
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn permit_impl(
-        &mut self,
-        owner: Address,
-        spender: Address,
-        value: U256,
-        deadline: U256,
-        v: u8,
-        r: B256,
-        s: B256,
-    ) -> Result<(), Revert> {
+    pub(crate) fn permit_impl(&mut self, owner: Address, spender: Address, value: U256, deadline: U256, v: u8, r: B256, s: B256) -> Result<(), Revert> {
         require(U256::from(self.vm().block_timestamp()) <= deadline, "ERC20Permit: expired deadline")?;
         let nonce = self.nonces.get(owner);
         self.nonces.setter(owner).set(add(nonce, U256::from(1))?);

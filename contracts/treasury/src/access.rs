@@ -38,11 +38,8 @@ pub fn supports_interface(interface_id: [u8; 4]) -> bool {
 }
 
 /// Selectors of the token receiver hooks, each of which returns its own selector.
-const RECEIVER_HOOKS: [[u8; 4]; 3] = [
-    ITreasury::onERC721ReceivedCall::SELECTOR,
-    ITreasury::onERC1155ReceivedCall::SELECTOR,
-    ITreasury::onERC1155BatchReceivedCall::SELECTOR,
-];
+const RECEIVER_HOOKS: [[u8; 4]; 3] =
+    [ITreasury::onERC721ReceivedCall::SELECTOR, ITreasury::onERC1155ReceivedCall::SELECTOR, ITreasury::onERC1155BatchReceivedCall::SELECTOR];
 
 /// Whether `selector` is one of the ERC-721/ERC-1155 receiver hooks.
 pub fn is_receiver_hook(selector: [u8; 4]) -> bool {

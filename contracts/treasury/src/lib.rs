@@ -89,9 +89,7 @@ mod entry {
 
     #[entrypoint]
     pub fn treasury_entry(input: Vec<u8>, vm: stylus_sdk::host::VM) -> stylus_sdk::ArbResult {
-        lpx_contracts_common::entry::route::<Treasury>(input, vm, |s| {
-            <ITreasury::ITreasuryCalls as alloy_sol_types::SolInterface>::valid_selector(s)
-        })
+        lpx_contracts_common::entry::route::<Treasury>(input, vm, <ITreasury::ITreasuryCalls as alloy_sol_types::SolInterface>::valid_selector)
     }
 }
 pub use entry::treasury_entry;
@@ -115,13 +113,7 @@ impl Treasury {
     /// # Events
     /// `RoleAdminChanged` ×4, `RoleGranted` per new grant, `MinDelayChange(0, minDelay)`,
     /// `Initialized(1)`.
-    pub fn initialize(
-        &mut self,
-        min_delay: U256,
-        proposers: Vec<Address>,
-        executors: Vec<Address>,
-        admin: Address,
-    ) -> Result<(), Revert> {
+    pub fn initialize(&mut self, min_delay: U256, proposers: Vec<Address>, executors: Vec<Address>, admin: Address) -> Result<(), Revert> {
         require(self.initialized.get() == alloy_primitives::Uint::ZERO, ERR_INITIALIZED)?;
         self.initialized.set(alloy_primitives::Uint::from(1u8));
         for role in [TIMELOCK_ADMIN_ROLE, PROPOSER_ROLE, EXECUTOR_ROLE, CANCELLER_ROLE] {
@@ -210,14 +202,7 @@ impl Treasury {
     }
 
     /// `keccak256(abi.encode(targets, values, payloads, predecessor, salt))`.
-    pub fn hash_operation_batch(
-        &self,
-        targets: Vec<Address>,
-        values: Vec<U256>,
-        payloads: Vec<Bytes>,
-        predecessor: B256,
-        salt: B256,
-    ) -> B256 {
+    pub fn hash_operation_batch(&self, targets: Vec<Address>, values: Vec<U256>, payloads: Vec<Bytes>, predecessor: B256, salt: B256) -> B256 {
         hash_operation_batch(&targets, &values, &payloads, predecessor, salt)
     }
 
@@ -229,15 +214,7 @@ impl Treasury {
     ///
     /// # Events
     /// `CallScheduled(id, 0, ...)`, then `CallSalt` if `salt` is non-zero.
-    pub fn schedule(
-        &mut self,
-        target: Address,
-        value: U256,
-        data: Bytes,
-        predecessor: B256,
-        salt: B256,
-        delay: U256,
-    ) -> Result<(), Revert> {
+    pub fn schedule(&mut self, target: Address, value: U256, data: Bytes, predecessor: B256, salt: B256, delay: U256) -> Result<(), Revert> {
         self.check_role(PROPOSER_ROLE, self.vm().msg_sender())?;
         let id = hash_operation(target, value, &data, predecessor, salt);
         self.schedule_id(id, delay)?;
@@ -299,14 +276,7 @@ impl Treasury {
     /// # Events
     /// `CallExecuted(id, 0, ...)`.
     #[payable]
-    pub fn execute(
-        &mut self,
-        target: Address,
-        value: U256,
-        payload: Bytes,
-        predecessor: B256,
-        salt: B256,
-    ) -> Result<(), Revert> {
+    pub fn execute(&mut self, target: Address, value: U256, payload: Bytes, predecessor: B256, salt: B256) -> Result<(), Revert> {
         self.check_role_or_open(EXECUTOR_ROLE)?;
         let id = hash_operation(target, value, &payload, predecessor, salt);
         self.before_call(id, predecessor)?;
@@ -323,14 +293,7 @@ impl Treasury {
     /// # Events
     /// One `CallExecuted` per call.
     #[payable]
-    pub fn execute_batch(
-        &mut self,
-        targets: Vec<Address>,
-        values: Vec<U256>,
-        payloads: Vec<Bytes>,
-        predecessor: B256,
-        salt: B256,
-    ) -> Result<(), Revert> {
+    pub fn execute_batch(&mut self, targets: Vec<Address>, values: Vec<U256>, payloads: Vec<Bytes>, predecessor: B256, salt: B256) -> Result<(), Revert> {
         self.check_role_or_open(EXECUTOR_ROLE)?;
         require(targets.len() == values.len() && targets.len() == payloads.len(), ERR_LENGTH)?;
         let id = hash_operation_batch(&targets, &values, &payloads, predecessor, salt);

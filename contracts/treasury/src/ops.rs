@@ -40,13 +40,7 @@ pub fn hash_operation(target: Address, value: U256, data: &[u8], predecessor: B2
 }
 
 /// `keccak256(abi.encode(targets, values, payloads, predecessor, salt))`.
-pub fn hash_operation_batch<P: AsRef<[u8]>>(
-    targets: &[Address],
-    values: &[U256],
-    payloads: &[P],
-    predecessor: B256,
-    salt: B256,
-) -> B256 {
+pub fn hash_operation_batch<P: AsRef<[u8]>>(targets: &[Address], values: &[U256], payloads: &[P], predecessor: B256, salt: B256) -> B256 {
     keccak256(enc::batch(targets, values, payloads, predecessor, salt))
 }
 
@@ -73,16 +67,7 @@ impl Treasury {
 
     /// Emits `CallScheduled(id, index, target, value, data, predecessor, delay)`.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn emit_scheduled(
-        &self,
-        id: B256,
-        index: usize,
-        target: Address,
-        value: U256,
-        data: &[u8],
-        predecessor: B256,
-        delay: U256,
-    ) {
+    pub(crate) fn emit_scheduled(&self, id: B256, index: usize, target: Address, value: U256, data: &[u8], predecessor: B256, delay: U256) {
         let head = [Some(enc::address(target)), Some(value.to_be_bytes::<32>()), None, Some(predecessor.0), Some(delay.to_be_bytes::<32>())];
         let topics = [ITreasury::CallScheduled::SIGNATURE_HASH, id, B256::new(enc::uint(index))];
         // Three topics are always accepted.

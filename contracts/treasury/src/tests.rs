@@ -85,7 +85,8 @@ fn roles_selectors_and_ids_are_ozs() {
     let id = hash_operation(TARGET, U256::from(7), &payload, B256::repeat_byte(1), B256::repeat_byte(2));
     assert_eq!(id, keccak256(&pre));
     let batch = hash_operation_batch(&[TARGET], &[U256::from(7)], &[data(&payload)], B256::repeat_byte(1), B256::repeat_byte(2));
-    let encoded = (vec![TARGET], vec![U256::from(7)], vec![alloy_primitives::Bytes::from(payload.to_vec())], B256::repeat_byte(1), B256::repeat_byte(2)).abi_encode_params();
+    let encoded = (vec![TARGET], vec![U256::from(7)], vec![alloy_primitives::Bytes::from(payload.to_vec())], B256::repeat_byte(1), B256::repeat_byte(2))
+        .abi_encode_params();
     assert_eq!(batch, keccak256(encoded));
     assert_ne!(batch, id);
 }
@@ -195,10 +196,7 @@ fn zero_salt_emits_no_call_salt_and_overflowing_time_panics() {
     assert!(events::<I::CallSalt>(&host).is_empty());
     let id = hash_operation(TARGET, U256::ZERO, b"", B256::ZERO, B256::ZERO);
     assert!(t.is_operation_ready(id), "delay 0 is ready at once");
-    assert_eq!(
-        t.schedule(TARGET, U256::ZERO, data(b"x"), B256::ZERO, B256::ZERO, U256::MAX),
-        Err(panic(PANIC_OVERFLOW))
-    );
+    assert_eq!(t.schedule(TARGET, U256::ZERO, data(b"x"), B256::ZERO, B256::ZERO, U256::MAX), Err(panic(PANIC_OVERFLOW)));
 }
 
 #[test]
@@ -249,10 +247,7 @@ fn batches_check_lengths_and_run_in_order() {
     let payloads = vec![data(b"first"), data(b"second")];
     let salt = B256::repeat_byte(9);
     as_(&host, PROPOSER);
-    for (ts, vs, ps) in [
-        (targets.clone(), vec![U256::ZERO], payloads.clone()),
-        (targets.clone(), values.clone(), vec![data(b"x")]),
-    ] {
+    for (ts, vs, ps) in [(targets.clone(), vec![U256::ZERO], payloads.clone()), (targets.clone(), values.clone(), vec![data(b"x")])] {
         assert_eq!(t.schedule_batch(ts.clone(), vs.clone(), ps.clone(), B256::ZERO, salt, U256::ZERO), Err(err(ERR_LENGTH)));
         as_(&host, EXECUTOR);
         assert_eq!(t.execute_batch(ts, vs, ps, B256::ZERO, salt), Err(err(ERR_LENGTH)));
@@ -286,10 +281,7 @@ fn open_executor_role_lets_anyone_execute() {
     as_(&host, STRANGER);
     t.execute(TARGET, U256::ZERO, data(b"go"), B256::ZERO, B256::ZERO).unwrap();
     // Opening executes only: proposing still needs the role.
-    assert_eq!(
-        t.schedule(TARGET, U256::ZERO, data(b"x"), B256::ZERO, B256::ZERO, U256::ZERO),
-        Err(missing(STRANGER, PROPOSER_ROLE))
-    );
+    assert_eq!(t.schedule(TARGET, U256::ZERO, data(b"x"), B256::ZERO, B256::ZERO, U256::ZERO), Err(missing(STRANGER, PROPOSER_ROLE)));
 }
 
 #[test]
@@ -395,13 +387,7 @@ fn role_admin_grants_revokes_and_renounces() {
 #[test]
 fn supported_interfaces() {
     let (_host, t) = setup(0);
-    for (id, yes) in [
-        (hex!("01ffc9a7"), true),
-        (hex!("7965db0b"), true),
-        (hex!("4e2312e0"), true),
-        (hex!("150b7a02"), false),
-        (hex!("ffffffff"), false),
-    ] {
+    for (id, yes) in [(hex!("01ffc9a7"), true), (hex!("7965db0b"), true), (hex!("4e2312e0"), true), (hex!("150b7a02"), false), (hex!("ffffffff"), false)] {
         assert_eq!(t.supports_interface(id.into()), yes, "{}", hex::encode(id));
     }
 }
@@ -412,7 +398,8 @@ fn token_hooks_return_their_selector_through_the_entry_point() {
     let hooks = [
         I::onERC721ReceivedCall { operator: STRANGER, from: STRANGER, tokenId: U256::from(1), data: data(b"x") }.abi_encode(),
         I::onERC1155ReceivedCall { operator: STRANGER, from: STRANGER, id: U256::from(1), value: U256::from(2), data: data(b"") }.abi_encode(),
-        I::onERC1155BatchReceivedCall { operator: STRANGER, from: STRANGER, ids: vec![U256::from(1)], values: vec![U256::from(2)], data: data(b"") }.abi_encode(),
+        I::onERC1155BatchReceivedCall { operator: STRANGER, from: STRANGER, ids: vec![U256::from(1)], values: vec![U256::from(2)], data: data(b"") }
+            .abi_encode(),
     ];
     for (call, selector) in hooks.iter().zip([hex!("150b7a02"), hex!("f23a6e61"), hex!("bc197c81")]) {
         let out = call_entry(&host, treasury_entry, STRANGER, U256::ZERO, call).unwrap();

@@ -65,9 +65,7 @@ impl Deployments {
         let invalid = |reason: String| DeploymentsError::Invalid { path: path.to_string(), reason };
         let root: Value = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
         let obj = root.as_object().ok_or_else(|| invalid("top level is not an object".into()))?;
-        let chain_id = ["chainId", "chain_id"].iter().find_map(|k| obj.get(*k)).and_then(|v| {
-            v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-        });
+        let chain_id = ["chainId", "chain_id"].iter().find_map(|k| obj.get(*k)).and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())));
         let mut contracts = BTreeMap::new();
         let nested = obj.get("contracts").and_then(Value::as_object);
         for map in [Some(obj), nested].into_iter().flatten() {

@@ -105,8 +105,7 @@ pub fn load_signer(src: &SignerSource, base: &Path) -> Result<PrivateKeySigner, 
         (None, None, Some(path)) => {
             let path = resolve(path);
             let pw = password(src)?;
-            PrivateKeySigner::decrypt_keystore(&path, pw)
-                .map_err(|e| SignerError::Keystore { path, reason: e.to_string() })
+            PrivateKeySigner::decrypt_keystore(&path, pw).map_err(|e| SignerError::Keystore { path, reason: e.to_string() })
         }
         _ => Err(SignerError::Ambiguous),
     }

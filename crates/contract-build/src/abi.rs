@@ -51,10 +51,14 @@ pub fn export_abi(workspace_root: &Path, packages: &[ContractPackage]) -> Result
     let mut cmd = Command::new(cargo());
     // The binaries only print text: no debug info, which is a large share of a debug
     // build's time on the alloy and stylus-sdk dependency tree.
-    cmd.current_dir(workspace_root)
-        .env("CARGO_TARGET_DIR", &target)
-        .env("CARGO_PROFILE_DEV_DEBUG", "0")
-        .args(["build", "--quiet", "--locked", "--bins", "--features", &features.join(",")]);
+    cmd.current_dir(workspace_root).env("CARGO_TARGET_DIR", &target).env("CARGO_PROFILE_DEV_DEBUG", "0").args([
+        "build",
+        "--quiet",
+        "--locked",
+        "--bins",
+        "--features",
+        &features.join(","),
+    ]);
     for p in &packages {
         cmd.args(["-p", &p.package]);
     }
@@ -67,11 +71,7 @@ pub fn export_abi(workspace_root: &Path, packages: &[ContractPackage]) -> Result
             if !output.status.success() {
                 return Err(Error::Cargo { command: bin.display().to_string(), status: output.status });
             }
-            Ok(AbiExport {
-                package: p.package.clone(),
-                path: p.dir.join(ABI_FILE),
-                text: String::from_utf8_lossy(&output.stdout).into_owned(),
-            })
+            Ok(AbiExport { package: p.package.clone(), path: p.dir.join(ABI_FILE), text: String::from_utf8_lossy(&output.stdout).into_owned() })
         })
         .collect()
 }
@@ -146,11 +146,7 @@ mod tests {
                    struct Ticket {\n        address recipient;\n        bytes aux;\n    }\n}\n";
         assert_eq!(
             exported_signatures(sol),
-            vec![
-                "getContract(bytes32)".to_string(),
-                "redeem((address,bytes),bytes[],uint256)".to_string(),
-                "setServiceURI(string)".to_string(),
-            ]
+            vec!["getContract(bytes32)".to_string(), "redeem((address,bytes),bytes[],uint256)".to_string(), "setServiceURI(string)".to_string(),]
         );
     }
 }

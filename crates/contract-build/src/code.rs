@@ -18,9 +18,7 @@ const BROTLI_LGWIN: u32 = 22;
 pub fn reencode(wasm: &[u8]) -> Result<Vec<u8>, String> {
     use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
     let mut module = wasm_encoder::Module::new();
-    RoundtripReencoder
-        .parse_core_module(&mut module, Parser::new(0), wasm)
-        .map_err(|e| format!("re-encoding failed: {e:?}"))?;
+    RoundtripReencoder.parse_core_module(&mut module, Parser::new(0), wasm).map_err(|e| format!("re-encoding failed: {e:?}"))?;
     Ok(module.finish())
 }
 
@@ -40,8 +38,7 @@ pub fn strip_custom_sections(wasm: &[u8]) -> Result<Vec<u8>, String> {
         }
         if let Some((id, range)) = payload.as_section() {
             // Section header: id, LEB128 size, then the payload at `range`.
-            let range = usize::try_from(range.start).map_err(|e| e.to_string())?
-                ..usize::try_from(range.end).map_err(|e| e.to_string())?;
+            let range = usize::try_from(range.start).map_err(|e| e.to_string())?..usize::try_from(range.end).map_err(|e| e.to_string())?;
             out.push(id);
             leb128(&mut out, range.len() as u64);
             out.extend_from_slice(&wasm[range]);
@@ -101,11 +98,8 @@ pub fn create_init_code(code: &[u8]) -> Vec<u8> {
 /// tail calls or the like. Also requires Stylus' `user_entrypoint` export, no `start`
 /// function and a single memory.
 pub fn check_nitro_features(wasm: &[u8]) -> Result<(), String> {
-    let features = WasmFeatures::MUTABLE_GLOBAL
-        | WasmFeatures::SIGN_EXTENSION
-        | WasmFeatures::BULK_MEMORY
-        | WasmFeatures::SATURATING_FLOAT_TO_INT
-        | WasmFeatures::FLOATS;
+    let features =
+        WasmFeatures::MUTABLE_GLOBAL | WasmFeatures::SIGN_EXTENSION | WasmFeatures::BULK_MEMORY | WasmFeatures::SATURATING_FLOAT_TO_INT | WasmFeatures::FLOATS;
     Validator::new_with_features(features).validate_all(wasm).map_err(|e| format!("Nitro would reject the module: {e}"))?;
     let mut has_entrypoint = false;
     for payload in Parser::new(0).parse_all(wasm) {
@@ -151,8 +145,7 @@ mod tests {
         0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f, // type (i32)->i32
         0x03, 0x02, 0x01, 0x00, // func 0: type 0
         0x05, 0x03, 0x01, 0x00, 0x01, // memory min 1
-        0x07, 0x13, 0x01, 0x0f, b'u', b's', b'e', b'r', b'_', b'e', b'n', b't', b'r', b'y', b'p', b'o', b'i', b'n',
-        b't', 0x00, 0x00, // export
+        0x07, 0x13, 0x01, 0x0f, b'u', b's', b'e', b'r', b'_', b'e', b'n', b't', b'r', b'y', b'p', b'o', b'i', b'n', b't', 0x00, 0x00, // export
         0x0a, 0x06, 0x01, 0x04, 0x00, 0x41, 0x00, 0x0b, // code
         0x00, 0x07, 0x04, b'n', b'a', b'm', b'e', 0xaa, 0xbb, // custom "name"
     ];

@@ -9,10 +9,7 @@ mod code;
 mod workspace;
 
 pub use abi::{export_abi, exported_signatures, has_export_binary, AbiExport, ABI_FILE};
-pub use code::{
-    check_nitro_features, compress, create_init_code, deploy_code, nitro_wasm, reencode, strip_custom_sections,
-    CREATE_PRELUDE_LEN, STYLUS_PREFIX,
-};
+pub use code::{check_nitro_features, compress, create_init_code, deploy_code, nitro_wasm, reencode, strip_custom_sections, CREATE_PRELUDE_LEN, STYLUS_PREFIX};
 pub use workspace::{contract_packages, target_dir, ContractPackage};
 
 use std::path::{Path, PathBuf};
@@ -109,8 +106,7 @@ pub fn build(workspace_root: &Path, packages: &[ContractPackage]) -> Result<Vec<
         .iter()
         .map(|p| {
             let mut cmd = Command::new(cargo());
-            cmd.current_dir(workspace_root)
-                .args(["build", "--lib", "--locked", "--target", TARGET, "--profile", PROFILE, "-p", &p.package]);
+            cmd.current_dir(workspace_root).args(["build", "--lib", "--locked", "--target", TARGET, "--profile", PROFILE, "-p", &p.package]);
             run(cmd)?;
             // Read it now: a later build that has this crate as a dependency may overwrite it.
             let path = out_dir.join(format!("{}.wasm", p.package.replace('-', "_")));

@@ -38,8 +38,7 @@ pub fn contract_packages(workspace_root: &Path) -> Result<Vec<ContractPackage>> 
 
 fn package_name(manifest: &Path) -> Result<String> {
     let text = std::fs::read_to_string(manifest).map_err(|source| Error::Io { path: manifest.into(), source })?;
-    let doc: toml::Table =
-        text.parse().map_err(|e: toml::de::Error| Error::Manifest { path: manifest.into(), message: e.to_string() })?;
+    let doc: toml::Table = text.parse().map_err(|e: toml::de::Error| Error::Manifest { path: manifest.into(), message: e.to_string() })?;
     doc.get("package")
         .and_then(|p| p.get("name"))
         .and_then(|n| n.as_str())

@@ -39,10 +39,7 @@ fn committed_interfaces_are_current_and_match_lpx_abi() {
     let exports = export_abi(&root, &packages).unwrap();
     for export in &exports {
         if !export.is_current() {
-            problems.push(format!(
-                "{} is stale or missing: run `cargo run -p lpx-contract-build --bin export-abi -- --write`",
-                export.path.display()
-            ));
+            problems.push(format!("{} is stale or missing: run `cargo run -p lpx-contract-build --bin export-abi -- --write`", export.path.display()));
         }
         let exported: BTreeSet<String> = exported_signatures(&export.text).into_iter().collect();
         if exported.is_empty() {

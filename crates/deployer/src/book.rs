@@ -42,9 +42,7 @@ impl AddressBook {
     /// Reads a book; `Ok(None)` when the file does not exist yet.
     pub fn load(path: &Path) -> Result<Option<Self>, DeployError> {
         match std::fs::read_to_string(path) {
-            Ok(text) => serde_json::from_str(&text)
-                .map(Some)
-                .map_err(|e| DeployError::Config(format!("{} is not an lpx address book: {e}", path.display()))),
+            Ok(text) => serde_json::from_str(&text).map(Some).map_err(|e| DeployError::Config(format!("{} is not an lpx address book: {e}", path.display()))),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(DeployError::Config(format!("cannot read {}: {e}", path.display()))),
         }

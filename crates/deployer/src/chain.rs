@@ -48,51 +48,31 @@ impl Chain {
 
     /// Sends a typed call and waits for a successful receipt.
     pub async fn send<C: SolCall>(&self, to: Address, call: C, value: U256) -> Result<TransactionReceipt, DeployError> {
-        let tx = TransactionRequest::default()
-            .with_from(self.from)
-            .with_to(to)
-            .with_input(call.abi_encode())
-            .with_value(value);
+        let tx = TransactionRequest::default().with_from(self.from).with_to(to).with_input(call.abi_encode()).with_value(value);
         // Estimating first turns a revert into its reason instead of a failed receipt.
         let gas = self.provider.estimate_gas(tx.clone()).await.map_err(|e| failed(C::SIGNATURE, to, &e))?;
-        let pending = self
-            .provider
-            .send_transaction(tx.with_gas_limit(gas.saturating_add(gas / 5)))
-            .await
-            .map_err(|e| failed(C::SIGNATURE, to, &e))?;
+        let pending = self.provider.send_transaction(tx.with_gas_limit(gas.saturating_add(gas / 5))).await.map_err(|e| failed(C::SIGNATURE, to, &e))?;
         self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let receipt = pending
-            .get_receipt()
-            .await
-            .map_err(|e| DeployError::Chain(format!("{} at {to}: no receipt: {e}", C::SIGNATURE)))?;
+        let receipt = pending.get_receipt().await.map_err(|e| DeployError::Chain(format!("{} at {to}: no receipt: {e}", C::SIGNATURE)))?;
         if !receipt.status() {
-            return Err(DeployError::Chain(format!(
-                "{} at {to} reverted in transaction {}",
-                C::SIGNATURE,
-                receipt.transaction_hash
-            )));
+            return Err(DeployError::Chain(format!("{} at {to} reverted in transaction {}", C::SIGNATURE, receipt.transaction_hash)));
         }
         Ok(receipt)
     }
 
     /// keccak256 of the code at `at` (`None` when there is no code).
     pub async fn code_hash(&self, at: Address) -> Result<Option<B256>, DeployError> {
-        let code: Bytes = self
-            .provider
-            .get_code_at(at)
-            .await
-            .map_err(|e| DeployError::Chain(format!("eth_getCode {at}: {e}")))?;
+        let code: Bytes = self.provider.get_code_at(at).await.map_err(|e| DeployError::Chain(format!("eth_getCode {at}: {e}")))?;
         Ok((!code.is_empty()).then(|| keccak256(&code)))
     }
 }
 
 /// One line that says which call failed and why, with the revert reason decoded.
 fn failed(signature: &str, to: Address, e: &alloy::transports::TransportError) -> DeployError {
-    let reason = e.as_error_resp().and_then(|p| p.as_revert_data()).map(|data| {
-        decode_revert_reason(&data)
-            .or_else(|| arbitrum_error(&data))
-            .unwrap_or_else(|| format!("revert data {data}"))
-    });
+    let reason = e
+        .as_error_resp()
+        .and_then(|p| p.as_revert_data())
+        .map(|data| decode_revert_reason(&data).or_else(|| arbitrum_error(&data)).unwrap_or_else(|| format!("revert data {data}")));
     match reason {
         Some(r) => DeployError::Reverted { call: format!("{signature} at {to}"), reason: r },
         None => DeployError::Chain(format!("{signature} at {to}: {e}")),
@@ -102,16 +82,12 @@ fn failed(signature: &str, to: Address, e: &alloy::transports::TransportError) -
 /// The custom errors of ArbWasm and the StylusDeployer, in words (their raw data can be a
 /// whole program's bytecode, which says nothing to a reader).
 fn arbitrum_error(data: &[u8]) -> Option<String> {
-    use lpx_abi::arbitrum::{
-        IArbWasm::IArbWasmErrors as W,
-        IStylusDeployer::IStylusDeployerErrors as D,
-    };
+    use lpx_abi::arbitrum::{IArbWasm::IArbWasmErrors as W, IStylusDeployer::IStylusDeployerErrors as D};
     if let Ok(e) = D::abi_decode(data) {
         return Some(match e {
-            D::ContractDeploymentError(e) => format!(
-                "the program's creation failed ({} bytes of init code; is the code over the 24,576-byte limit or not Stylus?)",
-                e.bytecode.len()
-            ),
+            D::ContractDeploymentError(e) => {
+                format!("the program's creation failed ({} bytes of init code; is the code over the 24,576-byte limit or not Stylus?)", e.bytecode.len())
+            }
             D::ContractInitializationError(e) => format!("the constructor of the new program {} reverted", e.newContract),
             D::RefundExcessValueError(e) => format!("refunding {} wei of excess activation fee failed", e.excessValue),
             D::EmptyBytecode(_) => "empty bytecode".into(),

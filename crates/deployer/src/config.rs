@@ -242,8 +242,7 @@ fn de_u256<'de, D: serde::Deserializer<'de>>(d: D) -> Result<U256, D::Error> {
 impl NetworkConfig {
     /// Reads a network file.
     pub fn load(path: &Path) -> Result<Self, DeployError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| DeployError::Config(format!("cannot read {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| DeployError::Config(format!("cannot read {}: {e}", path.display())))?;
         toml::from_str(&text).map_err(|e| DeployError::Config(format!("{}: {e}", path.display())))
     }
 }
@@ -272,10 +271,8 @@ mod tests {
 
     #[test]
     fn amounts_parse_as_lpt_and_unknown_keys_are_rejected() {
-        let c: NetworkConfig = toml::from_str(
-            "network = \"devnet\"\n[[genesis]]\nto = \"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266\"\namount = \"1.5\"\n",
-        )
-        .unwrap();
+        let c: NetworkConfig =
+            toml::from_str("network = \"devnet\"\n[[genesis]]\nto = \"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266\"\namount = \"1.5\"\n").unwrap();
         assert_eq!(c.genesis[0].amount, U256::from(1_500_000_000_000_000_000u64));
         let bad = toml::from_str::<NetworkConfig>("network = \"x\"\n[rounds]\nround-lenght = 5\n");
         assert!(bad.unwrap_err().to_string().contains("round-lenght"));

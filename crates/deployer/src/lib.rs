@@ -34,7 +34,7 @@ mod plan;
 
 pub use book::{AddressBook, ContractRecord};
 pub use chain::Chain;
-pub use config::{BondingParams, GenesisAllocation, GovernanceParams, Owner, MinterParams, NetworkConfig, PollParams, RoundsParams, TicketBrokerParams};
+pub use config::{BondingParams, GenesisAllocation, GovernanceParams, MinterParams, NetworkConfig, Owner, PollParams, RoundsParams, TicketBrokerParams};
 pub use plan::{deploy, Artifact, Outcome, PROXIED};
 
 /// Why a deployment stopped. Every message names the step and the contract.

@@ -82,8 +82,7 @@ const DIRECT: [&str; 3] = ["LivepeerToken", "Minter", "BondingManagerExtension"]
 /// Controller name the proxy `<Name>` and the implementation `<Name>Target`; a governance
 /// proposal upgrades one by re-registering `<Name>Target`, and the state, which lives in
 /// the proxy, stays.
-pub const PROXIED: [&str; 6] =
-    ["RoundsManager", "BondingManager", "TicketBroker", "ServiceRegistry", "BondingVotes", "LivepeerGovernor"];
+pub const PROXIED: [&str; 6] = ["RoundsManager", "BondingManager", "TicketBroker", "ServiceRegistry", "BondingVotes", "LivepeerGovernor"];
 
 /// Programs without a Stylus constructor: the BondingManager's extension, and the Poll
 /// program, whose storage only its clones use (see `lpx-poll`).
@@ -102,15 +101,8 @@ struct Run<'a> {
 }
 
 /// Deploys or updates the protocol so the chain matches `config`; see the crate docs.
-pub async fn deploy(
-    chain: &Chain,
-    config: &NetworkConfig,
-    artifacts: &[Artifact],
-    previous: Option<AddressBook>,
-) -> Result<Outcome, DeployError> {
-    let chain_id = alloy::providers::Provider::get_chain_id(chain.provider())
-        .await
-        .map_err(|e| DeployError::Chain(format!("eth_chainId: {e}")))?;
+pub async fn deploy(chain: &Chain, config: &NetworkConfig, artifacts: &[Artifact], previous: Option<AddressBook>) -> Result<Outcome, DeployError> {
+    let chain_id = alloy::providers::Provider::get_chain_id(chain.provider()).await.map_err(|e| DeployError::Chain(format!("eth_chainId: {e}")))?;
     if let Some(expected) = config.chain_id {
         if expected != chain_id {
             return Err(DeployError::WrongChain { expected, actual: chain_id });
@@ -132,13 +124,10 @@ pub async fn deploy(
     run.owner_is_me = chain.view(controller, IController::ownerCall {}).await? == chain.from();
     for name in DIRECT {
         let args = match name {
-            "Minter" => (
-                controller,
-                U256::from(config.minter.inflation),
-                U256::from(config.minter.inflation_change),
-                U256::from(config.minter.target_bonding_rate),
-            )
-                .abi_encode_params(),
+            "Minter" => {
+                (controller, U256::from(config.minter.inflation), U256::from(config.minter.inflation_change), U256::from(config.minter.target_bonding_rate))
+                    .abi_encode_params()
+            }
             // The token's role admin, like the Controller's first owner, is the deploying account.
             "LivepeerToken" => (chain.from(),).abi_encode_params(),
             _ => Vec::new(),
@@ -235,19 +224,11 @@ impl Run<'_> {
             .iter()
             .find_map(|log| IStylusDeployer::ContractDeployed::decode_log_data(log.data()).ok())
             .map(|ev| ev.deployedContract)
-            .ok_or_else(|| {
-                DeployError::Chain(format!("deploying {name}: no ContractDeployed event in the receipt"))
-            })?;
+            .ok_or_else(|| DeployError::Chain(format!("deploying {name}: no ContractDeployed event in the receipt")))?;
         self.actions.push(format!("deployed {name} at {address}"));
         self.book.contracts.insert(
             name.to_string(),
-            ContractRecord {
-                address,
-                code_hash,
-                wasm_bytes: art.wasm_bytes,
-                compressed_bytes: art.code.len(),
-                deploy_tx: receipt.transaction_hash,
-            },
+            ContractRecord { address, code_hash, wasm_bytes: art.wasm_bytes, compressed_bytes: art.code.len(), deploy_tx: receipt.transaction_hash },
         );
         Ok(address)
     }
@@ -258,9 +239,7 @@ impl Run<'_> {
         if self.chain.view(ARB_WASM, IArbWasm::codehashVersionCall { codehash: code_hash }).await.is_ok() {
             return Ok(());
         }
-        self.chain
-            .send(ARB_WASM, IArbWasm::activateProgramCall { program: at }, self.config.max_activation_fee)
-            .await?;
+        self.chain.send(ARB_WASM, IArbWasm::activateProgramCall { program: at }, self.config.max_activation_fee).await?;
         self.actions.push(format!("re-activated {name}"));
         Ok(())
     }
@@ -373,13 +352,7 @@ impl Run<'_> {
     async fn governor(&mut self) -> Result<(), DeployError> {
         let g = &self.config.governance;
         let governor = self.address("LivepeerGovernor")?;
-        let want = (
-            U256::from(g.voting_delay),
-            U256::from(g.voting_period),
-            g.proposal_threshold,
-            U256::from(g.quorum),
-            U256::from(g.quota),
-        );
+        let want = (U256::from(g.voting_delay), U256::from(g.voting_period), g.proposal_threshold, U256::from(g.quorum), U256::from(g.quota));
         let chain = self.chain;
         let current = (
             chain.view(governor, ILivepeerGovernor::votingDelayCall {}).await?,
@@ -393,9 +366,8 @@ impl Run<'_> {
         }
         // A Governor that has never been initialized has a zero voting period (OZ requires > 0).
         if !current.1.is_zero() {
-            self.needs_proposal.push(format!(
-                "LivepeerGovernor settings (voting delay, period, threshold, quorum, quota) are {current:?}, the network file wants {want:?}"
-            ));
+            self.needs_proposal
+                .push(format!("LivepeerGovernor settings (voting delay, period, threshold, quorum, quota) are {current:?}, the network file wants {want:?}"));
             return Ok(());
         }
         let call = ILivepeerGovernor::initializeCall {
@@ -427,9 +399,7 @@ impl Run<'_> {
         match self.config.governance.owner {
             Owner::Treasury if owner != treasury => {
                 if owner != self.chain.from() {
-                    return Err(DeployError::Config(format!(
-                        "the Controller is owned by {owner}, neither the deploying account nor the Treasury"
-                    )));
+                    return Err(DeployError::Config(format!("the Controller is owned by {owner}, neither the deploying account nor the Treasury")));
                 }
                 self.chain.send(controller, IController::transferOwnershipCall { newOwner: treasury }, U256::ZERO).await?;
                 self.owner_is_me = false;
@@ -506,11 +476,35 @@ impl Run<'_> {
         ensure!(rounds, IRoundsManager::roundLengthCall {}, round_length, |v| IRoundsManager::setRoundLengthCall { _roundLength: v }, "roundLength");
         let lock = U256::from(c.rounds.round_lock_amount);
         ensure!(rounds, IRoundsManager::roundLockAmountCall {}, lock, |v| IRoundsManager::setRoundLockAmountCall { _roundLockAmount: v }, "roundLockAmount");
-        ensure!(bonding, IBondingManager::unbondingPeriodCall {}, c.bonding.unbonding_period, |v| IBondingManager::setUnbondingPeriodCall { _unbondingPeriod: v }, "unbondingPeriod");
+        ensure!(
+            bonding,
+            IBondingManager::unbondingPeriodCall {},
+            c.bonding.unbonding_period,
+            |v| IBondingManager::setUnbondingPeriodCall { _unbondingPeriod: v },
+            "unbondingPeriod"
+        );
         let active = U256::from(c.bonding.num_active_transcoders);
-        ensure!(bonding, IBondingManager::getTranscoderPoolMaxSizeCall {}, active, |v| IBondingManager::setNumActiveTranscodersCall { _numActiveTranscoders: v }, "numActiveTranscoders");
-        ensure!(bonding, IBondingManager::nextRoundTreasuryRewardCutRateCall {}, c.bonding.treasury_reward_cut_rate, |v| IBondingManager::setTreasuryRewardCutRateCall { _cutRate: v }, "treasuryRewardCutRate");
-        ensure!(bonding, IBondingManager::treasuryBalanceCeilingCall {}, c.bonding.treasury_balance_ceiling, |v| IBondingManager::setTreasuryBalanceCeilingCall { _ceiling: v }, "treasuryBalanceCeiling");
+        ensure!(
+            bonding,
+            IBondingManager::getTranscoderPoolMaxSizeCall {},
+            active,
+            |v| IBondingManager::setNumActiveTranscodersCall { _numActiveTranscoders: v },
+            "numActiveTranscoders"
+        );
+        ensure!(
+            bonding,
+            IBondingManager::nextRoundTreasuryRewardCutRateCall {},
+            c.bonding.treasury_reward_cut_rate,
+            |v| IBondingManager::setTreasuryRewardCutRateCall { _cutRate: v },
+            "treasuryRewardCutRate"
+        );
+        ensure!(
+            bonding,
+            IBondingManager::treasuryBalanceCeilingCall {},
+            c.bonding.treasury_balance_ceiling,
+            |v| IBondingManager::setTreasuryBalanceCeilingCall { _ceiling: v },
+            "treasuryBalanceCeiling"
+        );
         let minter = self.address("Minter")?;
         let change = U256::from(c.minter.inflation_change);
         ensure!(minter, IMinter::inflationChangeCall {}, change, |v| IMinter::setInflationChangeCall { _inflationChange: v }, "inflationChange");
@@ -519,7 +513,13 @@ impl Run<'_> {
         let unlock = U256::from(c.ticket_broker.unlock_period);
         ensure!(broker, ITicketBroker::unlockPeriodCall {}, unlock, |v| ITicketBroker::setUnlockPeriodCall { _unlockPeriod: v }, "unlockPeriod");
         let validity = U256::from(c.ticket_broker.ticket_validity_period);
-        ensure!(broker, ITicketBroker::ticketValidityPeriodCall {}, validity, |v| ITicketBroker::setTicketValidityPeriodCall { _ticketValidityPeriod: v }, "ticketValidityPeriod");
+        ensure!(
+            broker,
+            ITicketBroker::ticketValidityPeriodCall {},
+            validity,
+            |v| ITicketBroker::setTicketValidityPeriodCall { _ticketValidityPeriod: v },
+            "ticketValidityPeriod"
+        );
         if !changed.is_empty() {
             self.actions.push(format!("set {}", changed.join(", ")));
         }

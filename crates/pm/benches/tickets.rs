@@ -19,13 +19,10 @@ use alloy::{
     primitives::{keccak256, Address, Signature, B256, U256},
     signers::local::PrivateKeySigner,
 };
-use criterion::{
-    criterion_group, criterion_main, measurement::WallTime, BenchmarkGroup, Criterion, Throughput,
-};
+use criterion::{criterion_group, criterion_main, measurement::WallTime, BenchmarkGroup, Criterion, Throughput};
 use lpx_pm::{
-    eth_signed_message_hash, recover_signer, ticket_hash, validate_ticket, ChainState,
-    ExpirationParams, PricePerPixel, Recipient, RecipientConfig, RecipientSecret, Sender,
-    SenderConfig, SenderFunds, SenderView, SignedTicket, TicketBatch,
+    eth_signed_message_hash, recover_signer, ticket_hash, validate_ticket, ChainState, ExpirationParams, PricePerPixel, Recipient, RecipientConfig,
+    RecipientSecret, Sender, SenderConfig, SenderFunds, SenderView, SignedTicket, TicketBatch,
 };
 
 struct Chain;
@@ -63,9 +60,7 @@ fn setup() -> (Sender<PrivateKeySigner>, Recipient, TicketBatch, SenderView) {
     let r = Recipient::new(O, RecipientSecret::from_bytes([7; 32]), cfg);
     let exp = ExpirationParams { creation_round: U256::from(10), creation_round_block_hash: keccak256("foo") };
     let price = PricePerPixel { num: 900, den: 1 };
-    let p = r
-        .ticket_params(key.address(), price, U256::from(10_000_000u64), U256::MAX, U256::from(1000), exp)
-        .unwrap();
+    let p = r.ticket_params(key.address(), price, U256::from(10_000_000u64), U256::MAX, U256::from(1000), exp).unwrap();
     let sender = Sender::new(key, SenderConfig { max_total_ev: U256::MAX, ..Default::default() });
     let view = SenderView {
         last_block: U256::from(1000),
@@ -121,11 +116,7 @@ struct Fixture {
 /// The contract's checks alone: ticket hash, aux, rand hash, ecrecover, win value.
 fn validate(g: &mut BenchmarkGroup<'_, WallTime>, clock: Clock, f: &Fixture) {
     g.bench_function("validate_ticket", |b| {
-        b.iter_custom(|iters| {
-            timed(clock, iters, &f.tickets, |t| {
-                validate_ticket(&t.ticket, &t.sig, f.rand, &Chain, |_| false).unwrap()
-            })
-        })
+        b.iter_custom(|iters| timed(clock, iters, &f.tickets, |t| validate_ticket(&t.ticket, &t.sig, f.rand, &Chain, |_| false).unwrap()))
     });
 }
 
@@ -142,8 +133,7 @@ fn receive(g: &mut BenchmarkGroup<'_, WallTime>, clock: Clock, f: &Fixture) {
                 let r = Recipient::new(O, RecipientSecret::from_bytes([7; 32]), cfg);
                 let n = left.min(N as u64) as usize;
                 total += timed(clock, n as u64, &batch.tickets[..n], |(nonce, sig)| {
-                    r.receive_ticket(&batch.params, batch.sender, *nonce, sig, U256::from(1000), &Chain)
-                        .unwrap()
+                    r.receive_ticket(&batch.params, batch.sender, *nonce, sig, U256::from(1000), &Chain).unwrap()
                 });
                 left -= n as u64;
             }
@@ -155,17 +145,10 @@ fn receive(g: &mut BenchmarkGroup<'_, WallTime>, clock: Clock, f: &Fixture) {
 /// Recovery alone over the same signatures: pm's (libsecp256k1) and alloy's k256 (the
 /// backend pm used before, which also re-verifies the recovered key).
 fn recover(g: &mut BenchmarkGroup<'_, WallTime>, clock: Clock, prefix: &str, f: &Fixture) {
-    g.bench_function(format!("{prefix}secp256k1"), |b| {
-        b.iter_custom(|iters| timed(clock, iters, &f.sigs, |(h, sig)| recover_signer(h, sig).unwrap()))
-    });
+    g.bench_function(format!("{prefix}secp256k1"), |b| b.iter_custom(|iters| timed(clock, iters, &f.sigs, |(h, sig)| recover_signer(h, sig).unwrap())));
     g.bench_function(format!("{prefix}k256"), |b| {
         b.iter_custom(|iters| {
-            timed(clock, iters, &f.sigs, |(h, sig)| {
-                Signature::from_raw(sig)
-                    .unwrap()
-                    .recover_address_from_prehash(&eth_signed_message_hash(h))
-                    .unwrap()
-            })
+            timed(clock, iters, &f.sigs, |(h, sig)| Signature::from_raw(sig).unwrap().recover_address_from_prehash(&eth_signed_message_hash(h)).unwrap())
         })
     });
 }

@@ -70,9 +70,7 @@ impl Balances {
 
     /// `sender`'s exact credit (zero if unknown).
     pub fn balance(&self, sender: &Address) -> BigRational {
-        self.by_sender.get(sender).map_or_else(BigRational::zero, |a| {
-            &a.settled + BigRational::new(a.ticket_numer.clone(), big(U256::MAX))
-        })
+        self.by_sender.get(sender).map_or_else(BigRational::zero, |a| &a.settled + BigRational::new(a.ticket_numer.clone(), big(U256::MAX)))
     }
 
     /// Forgets `sender`.
@@ -126,9 +124,8 @@ mod tests {
     /// values built from these factors share divisors with the denominator.
     fn sharing_factors() -> impl Strategy<Value = U256> {
         let f = [3u64, 5, 17, 257, 641, 65537, 274177, 6700417, 67280421310721];
-        (proptest::sample::subsequence(f.to_vec(), 0..=9), any::<u64>()).prop_map(|(fs, k)| {
-            fs.iter().fold(U256::from(k), |acc, &p| acc.saturating_mul(U256::from(p)))
-        })
+        (proptest::sample::subsequence(f.to_vec(), 0..=9), any::<u64>())
+            .prop_map(|(fs, k)| fs.iter().fold(U256::from(k), |acc, &p| acc.saturating_mul(U256::from(p))))
     }
 
     fn any_value() -> impl Strategy<Value = U256> {

@@ -110,10 +110,7 @@ impl TicketError {
             Self::SenderUnlocked => reasons::SENDER_UNLOCKED,
             Self::FundsZero => reasons::FUNDS_ZERO,
             Self::RecipientInactive => reasons::RECIPIENT_INACTIVE,
-            Self::WrongRecipient { .. }
-            | Self::ParamsExpired { .. }
-            | Self::SenderUnlocking { .. }
-            | Self::NonceCapReached { .. } => return None,
+            Self::WrongRecipient { .. } | Self::ParamsExpired { .. } | Self::SenderUnlocking { .. } | Self::NonceCapReached { .. } => return None,
         })
     }
 }

@@ -31,12 +31,7 @@ pub use replay::ReplayGuard;
 pub use secret::RecipientSecret;
 pub use sender::{Sender, SenderConfig, SenderView};
 pub use ticket::{ExpirationParams, PricePerPixel, SignedTicket, TicketBatch, TicketParams};
-pub use validator::{
-    check_redemption, recover_signer, validate_ticket, ChainState, Redemption, SenderFunds,
-    Validated,
-};
+pub use validator::{check_redemption, recover_signer, validate_ticket, ChainState, Redemption, SenderFunds, Validated};
 
 /// Re-exported so users need not depend on `lpx-abi` for the shared encoding.
-pub use lpx_abi::ticket_broker::{
-    eth_signed_message_hash, reasons, recipient_rand_hash, ticket_hash, win_value, Ticket,
-};
+pub use lpx_abi::ticket_broker::{eth_signed_message_hash, reasons, recipient_rand_hash, ticket_hash, win_value, Ticket};

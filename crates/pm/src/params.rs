@@ -40,11 +40,7 @@ impl Default for FaceValueConfig {
 /// [`ParamsError::InsufficientSenderReserve`] when the cap pushes it below the EV,
 /// [`ParamsError::FaceValueTooLow`] when it covers the redemption cost at neither the
 /// current nor the average gas price, [`ParamsError::Overflow`].
-pub fn face_value(
-    cfg: &FaceValueConfig,
-    gas_price: U256,
-    max_float: U256,
-) -> Result<U256, ParamsError> {
+pub fn face_value(cfg: &FaceValueConfig, gas_price: U256, max_float: U256) -> Result<U256, ParamsError> {
     let tx_cost = cfg.redeem_gas.checked_mul(gas_price).ok_or(ParamsError::Overflow)?;
     let mut fv = tx_cost.checked_mul(cfg.tx_cost_multiplier).ok_or(ParamsError::Overflow)?;
     if fv < cfg.ticket_ev {
@@ -91,12 +87,7 @@ pub fn max_float(reserve_alloc: U256, deposit: U256, pending: U256) -> U256 {
 
 /// This recipient's share of a sender's reserve in the current round (spec §8.4):
 /// `(funds + claimed_in_round) / pool_size − claimed_by_me`, 0 when the pool is empty.
-pub fn reserve_alloc(
-    funds_remaining: U256,
-    claimed_in_round: U256,
-    pool_size: U256,
-    claimed_by_me: U256,
-) -> U256 {
+pub fn reserve_alloc(funds_remaining: U256, claimed_in_round: U256, pool_size: U256, claimed_by_me: U256) -> U256 {
     if pool_size.is_zero() {
         return U256::ZERO;
     }
@@ -107,7 +98,6 @@ pub fn reserve_alloc(
 mod tests {
     use super::*;
     use crate::balance::{ceil_wei, ticket_ev};
-
 
     #[test]
     fn worked_example_node_md_3_7() {
@@ -129,16 +119,10 @@ mod tests {
         // Tiny gas price: EV × multiplier.
         assert_eq!(face_value(&cfg, U256::from(1), U256::MAX).unwrap(), U256::from(800_000_000_000u64));
         // Capped below EV by the sender's max float.
-        assert!(matches!(
-            face_value(&cfg, U256::from(10_000_000u64), U256::from(1000)),
-            Err(ParamsError::InsufficientSenderReserve { .. })
-        ));
+        assert!(matches!(face_value(&cfg, U256::from(10_000_000u64), U256::from(1000)), Err(ParamsError::InsufficientSenderReserve { .. })));
         // Capped below both tx costs (100 gwei gas, 1e15 float): tx cost 1.2e17 > 1e15 and
         // avg cost 3.6e15 > 1e15.
-        assert!(matches!(
-            face_value(&cfg, U256::from(100_000_000_000u64), U256::from(1_000_000_000_000_000u64)),
-            Err(ParamsError::FaceValueTooLow { .. })
-        ));
+        assert!(matches!(face_value(&cfg, U256::from(100_000_000_000u64), U256::from(1_000_000_000_000_000u64)), Err(ParamsError::FaceValueTooLow { .. })));
         assert_eq!(face_value(&cfg, U256::MAX, U256::MAX), Err(ParamsError::Overflow));
     }
 

@@ -14,8 +14,7 @@ use crate::{
     params::{face_value, win_prob, FaceValueConfig},
     recipient_rand_hash,
     validator::{validate_ticket, ChainState},
-    Balances, ExpirationParams, ParamsError, PricePerPixel, RecipientSecret, ReplayGuard,
-    Ticket, TicketError, TicketParams,
+    Balances, ExpirationParams, ParamsError, PricePerPixel, RecipientSecret, ReplayGuard, Ticket, TicketError, TicketParams,
 };
 
 /// Recipient settings.
@@ -31,11 +30,7 @@ pub struct RecipientConfig {
 
 impl Default for RecipientConfig {
     fn default() -> Self {
-        Self {
-            face_value: FaceValueConfig::default(),
-            expiration_blocks: U256::from(40),
-            nonce_cap: 600,
-        }
+        Self { face_value: FaceValueConfig::default(), expiration_blocks: U256::from(40), nonce_cap: 600 }
     }
 }
 
@@ -158,40 +153,18 @@ impl Recipient {
         // The guard is locked only around its own reads and writes, not across the signature
         // recovery between them, so concurrent intakes overlap; a copy accepted in between
         // is caught by `insert`, as used.
-        let v = validate_ticket(&ticket, sig, rand, state, |_| {
-            self.guard.lock().unwrap_or_else(|p| p.into_inner()).seen(&ticket.recipientRandHash, nonce_u)
-        })?;
+        let v = validate_ticket(&ticket, sig, rand, state, |_| self.guard.lock().unwrap_or_else(|p| p.into_inner()).seen(&ticket.recipientRandHash, nonce_u))?;
         let funds = state.sender_funds(&sender);
-        if !funds.withdraw_round.is_zero()
-            && funds.withdraw_round <= state.current_round().saturating_add(U256::from(1))
-        {
+        if !funds.withdraw_round.is_zero() && funds.withdraw_round <= state.current_round().saturating_add(U256::from(1)) {
             return Err(TicketError::SenderUnlocking { sender, withdraw_round: funds.withdraw_round });
         }
         if params.expiration_block <= last_block {
-            return Err(TicketError::ParamsExpired {
-                expiration_block: params.expiration_block,
-                last_block,
-            });
+            return Err(TicketError::ParamsExpired { expiration_block: params.expiration_block, last_block });
         }
-        self.guard.lock().unwrap_or_else(|p| p.into_inner()).insert(
-            ticket.recipientRandHash,
-            nonce_u,
-            params.expiration_block,
-        )?;
+        self.guard.lock().unwrap_or_else(|p| p.into_inner()).insert(ticket.recipientRandHash, nonce_u, params.expiration_block)?;
         let ev = ticket_ev(ticket.faceValue, ticket.winProb);
-        self.balances
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .credit_ticket(sender, ticket.faceValue, ticket.winProb);
-        Ok(ReceivedTicket {
-            ticket,
-            sig: sig.clone(),
-            recipient_rand: rand,
-            hash: v.hash,
-            won: v.won,
-            ev,
-            expiration_block: params.expiration_block,
-        })
+        self.balances.lock().unwrap_or_else(|p| p.into_inner()).credit_ticket(sender, ticket.faceValue, ticket.winProb);
+        Ok(ReceivedTicket { ticket, sig: sig.clone(), recipient_rand: rand, hash: v.hash, won: v.won, ev, expiration_block: params.expiration_block })
     }
 
     /// Charges `fee` to `sender`'s balance (e.g. a segment's price × pixels).

@@ -39,16 +39,8 @@ impl ReplayGuard {
     /// # Errors
     /// [`TicketError::Used`] for a replay, [`TicketError::NonceCapReached`] when the rand
     /// already carried `cap` tickets.
-    pub fn insert(
-        &mut self,
-        rand_hash: B256,
-        nonce: U256,
-        expiration_block: U256,
-    ) -> Result<(), TicketError> {
-        let entry = self
-            .by_rand
-            .entry(rand_hash)
-            .or_insert_with(|| Entry { expiration_block, nonces: HashSet::new() });
+    pub fn insert(&mut self, rand_hash: B256, nonce: U256, expiration_block: U256) -> Result<(), TicketError> {
+        let entry = self.by_rand.entry(rand_hash).or_insert_with(|| Entry { expiration_block, nonces: HashSet::new() });
         if entry.nonces.contains(&nonce) {
             return Err(TicketError::Used);
         }

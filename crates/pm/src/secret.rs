@@ -37,9 +37,7 @@ impl RecipientSecret {
     pub fn load_or_create(path: &Path) -> io::Result<Self> {
         match fs::read(path) {
             Ok(bytes) => {
-                let arr: [u8; 32] = bytes.try_into().map_err(|_| {
-                    io::Error::new(io::ErrorKind::InvalidData, "recipient secret must be 32 bytes")
-                })?;
+                let arr: [u8; 32] = bytes.try_into().map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "recipient secret must be 32 bytes"))?;
                 Ok(Self(arr))
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -85,9 +83,6 @@ mod tests {
         }
         assert_eq!(format!("{a:?}"), "RecipientSecret(<redacted>)");
         fs::write(&path, [1u8; 31]).unwrap();
-        assert_eq!(
-            RecipientSecret::load_or_create(&path).unwrap_err().kind(),
-            io::ErrorKind::InvalidData
-        );
+        assert_eq!(RecipientSecret::load_or_create(&path).unwrap_err().kind(), io::ErrorKind::InvalidData);
     }
 }

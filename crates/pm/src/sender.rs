@@ -34,11 +34,7 @@ pub struct SenderConfig {
 
 impl Default for SenderConfig {
     fn default() -> Self {
-        Self {
-            max_ticket_ev: U256::from(3_000_000_000_000u64),
-            max_total_ev: U256::from(20_000_000_000_000u64),
-            deposit_multiplier: U256::from(1),
-        }
+        Self { max_ticket_ev: U256::from(3_000_000_000_000u64), max_total_ev: U256::from(20_000_000_000_000u64), deposit_multiplier: U256::from(1) }
     }
 }
 
@@ -72,10 +68,7 @@ pub struct Sender<S> {
 }
 
 fn rat(x: U256) -> BigRational {
-    BigRational::from_integer(num_bigint::BigInt::from_bytes_be(
-        num_bigint::Sign::Plus,
-        &x.to_be_bytes::<32>(),
-    ))
+    BigRational::from_integer(num_bigint::BigInt::from_bytes_be(num_bigint::Sign::Plus, &x.to_be_bytes::<32>()))
 }
 
 impl<S: SignerSync + Signer> Sender<S> {
@@ -108,32 +101,15 @@ impl<S: SignerSync + Signer> Sender<S> {
     ///
     /// # Errors
     /// The failed pre-send check ([`SenderError`]), or a signing failure.
-    pub fn create_ticket_batch(
-        &self,
-        key: &B256,
-        n: u32,
-        view: &SenderView,
-    ) -> Result<TicketBatch, SenderError> {
+    pub fn create_ticket_batch(&self, key: &B256, n: u32, view: &SenderView) -> Result<TicketBatch, SenderError> {
         let sender = self.address();
-        let session = self
-            .sessions
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(key)
-            .cloned()
-            .ok_or(SenderError::UnknownSession(*key))?;
+        let session = self.sessions.read().unwrap_or_else(|p| p.into_inner()).get(key).cloned().ok_or(SenderError::UnknownSession(*key))?;
         self.check(&session.params, n, view)?;
-        let first = session
-            .next_nonce
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |cur| cur.checked_add(n))
-            .map_err(|_| SenderError::NoncesExhausted)?;
+        let first = session.next_nonce.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |cur| cur.checked_add(n)).map_err(|_| SenderError::NoncesExhausted)?;
         let mut tickets = Vec::with_capacity(n as usize);
         for nonce in first..first + n {
             let hash = ticket_hash(&session.params.ticket(sender, nonce));
-            let sig = self
-                .signer
-                .sign_message_sync(hash.as_slice())
-                .map_err(|e| SenderError::Signing(e.to_string()))?;
+            let sig = self.signer.sign_message_sync(hash.as_slice()).map_err(|e| SenderError::Signing(e.to_string()))?;
             tickets.push((nonce, Bytes::copy_from_slice(&sig.as_bytes())));
         }
         Ok(TicketBatch { params: session.params.clone(), sender, tickets })
@@ -141,42 +117,27 @@ impl<S: SignerSync + Signer> Sender<S> {
 
     /// The pre-send checks of spec/node.md §3.3.
     fn check(&self, p: &TicketParams, n: u32, view: &SenderView) -> Result<(), SenderError> {
-        if !view.withdraw_round.is_zero()
-            && view.withdraw_round <= view.last_initialized_round.saturating_add(U256::from(1))
-        {
+        if !view.withdraw_round.is_zero() && view.withdraw_round <= view.last_initialized_round.saturating_add(U256::from(1)) {
             return Err(SenderError::Unlocking { withdraw_round: view.withdraw_round });
         }
         if view.deposit.is_zero() && view.reserve.is_zero() {
             return Err(SenderError::FundsZero);
         }
         if p.expiration_block <= view.last_block.saturating_add(U256::from(1)) {
-            return Err(SenderError::ParamsExpired {
-                expiration_block: p.expiration_block,
-                last_block: view.last_block,
-            });
+            return Err(SenderError::ParamsExpired { expiration_block: p.expiration_block, last_block: view.last_block });
         }
         let ev = ticket_ev(p.face_value, p.win_prob);
         if ev > rat(self.config.max_ticket_ev) {
-            return Err(SenderError::TicketEvTooHigh {
-                ev: ceil_wei(&ev),
-                max: self.config.max_ticket_ev,
-            });
+            return Err(SenderError::TicketEvTooHigh { ev: ceil_wei(&ev), max: self.config.max_ticket_ev });
         }
         if rat(p.face_value) <= ev {
             return Err(SenderError::FaceValueNotAboveEv { face_value: p.face_value, ev: ceil_wei(&ev) });
         }
         let total = &ev * rat(U256::from(n));
         if total > rat(self.config.max_total_ev) {
-            return Err(SenderError::TotalEvTooHigh {
-                total: ceil_wei(&total),
-                max: self.config.max_total_ev,
-            });
+            return Err(SenderError::TotalEvTooHigh { total: ceil_wei(&total), max: self.config.max_total_ev });
         }
-        let max_fv = if self.config.deposit_multiplier.is_zero() {
-            U256::ZERO
-        } else {
-            view.deposit / self.config.deposit_multiplier
-        };
+        let max_fv = if self.config.deposit_multiplier.is_zero() { U256::ZERO } else { view.deposit / self.config.deposit_multiplier };
         if p.face_value > max_fv {
             return Err(SenderError::FaceValueAboveDeposit { face_value: p.face_value, max: max_fv });
         }

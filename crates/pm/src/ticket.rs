@@ -89,9 +89,6 @@ pub struct TicketBatch {
 impl TicketBatch {
     /// The batch's tickets in contract form.
     pub fn signed_tickets(&self) -> impl Iterator<Item = SignedTicket> + '_ {
-        self.tickets.iter().map(|(nonce, sig)| SignedTicket {
-            ticket: self.params.ticket(self.sender, *nonce),
-            sig: sig.clone(),
-        })
+        self.tickets.iter().map(|(nonce, sig)| SignedTicket { ticket: self.params.ticket(self.sender, *nonce), sig: sig.clone() })
     }
 }

@@ -4,8 +4,7 @@
 
 use alloy::primitives::{Address, B256, U256};
 use lpx_abi::ticket_broker::{
-    decode_aux_data, eth_signed_message_hash, recipient_rand_hash, split_signature, ticket_hash,
-    win_value, Ticket, SECP256K1_HALF_N,
+    decode_aux_data, eth_signed_message_hash, recipient_rand_hash, split_signature, ticket_hash, win_value, Ticket, SECP256K1_HALF_N,
 };
 use secp256k1::{
     ecdsa::{RecoverableSignature, RecoveryId},
@@ -85,12 +84,9 @@ pub fn recover_signer(hash: &B256, sig: &[u8]) -> Result<Address, TicketError> {
         _ => return Err(TicketError::SignatureInvalid),
     };
     // Parsing refuses r or s ≥ n; recovery refuses a zero r or s and an r off the curve.
-    let sig = RecoverableSignature::from_compact(&sig[..64], recid)
-        .map_err(|_| TicketError::SignatureInvalid)?;
+    let sig = RecoverableSignature::from_compact(&sig[..64], recid).map_err(|_| TicketError::SignatureInvalid)?;
     let digest = eth_signed_message_hash(hash);
-    let key = SECP256K1
-        .recover_ecdsa(Message::from_digest(digest.0), &sig)
-        .map_err(|_| TicketError::SignatureInvalid)?;
+    let key = SECP256K1.recover_ecdsa(Message::from_digest(digest.0), &sig).map_err(|_| TicketError::SignatureInvalid)?;
     Ok(Address::from_raw_public_key(&key.serialize_uncompressed()[1..]))
 }
 
@@ -114,8 +110,7 @@ pub fn validate_ticket(
     if ticket.sender == Address::ZERO {
         return Err(TicketError::SenderNull);
     }
-    let (creation_round, block_hash) =
-        decode_aux_data(&ticket.auxData).ok_or(TicketError::AuxDataLength)?;
+    let (creation_round, block_hash) = decode_aux_data(&ticket.auxData).ok_or(TicketError::AuxDataLength)?;
     let stored = state.block_hash_for_round(creation_round);
     if stored == B256::ZERO {
         return Err(TicketError::NoBlockHash);
@@ -145,12 +140,7 @@ pub fn validate_ticket(
 ///
 /// # Errors
 /// The first failed check with the contract's reason.
-pub fn check_redemption(
-    ticket: &Ticket,
-    sig: &[u8],
-    recipient_rand: U256,
-    state: &impl ChainState,
-) -> Result<Redemption, TicketError> {
+pub fn check_redemption(ticket: &Ticket, sig: &[u8], recipient_rand: U256, state: &impl ChainState) -> Result<Redemption, TicketError> {
     let v = validate_ticket(ticket, sig, recipient_rand, state, |_| false)?;
     if !v.won {
         return Err(TicketError::DidNotWin);
@@ -164,8 +154,7 @@ pub fn check_redemption(
         return Err(TicketError::FundsZero);
     }
     let (amount, from_reserve) = if ticket.faceValue > funds.deposit {
-        let claim = (ticket.faceValue - funds.deposit)
-            .min(state.claimable_reserve(&ticket.sender, &ticket.recipient));
+        let claim = (ticket.faceValue - funds.deposit).min(state.claimable_reserve(&ticket.sender, &ticket.recipient));
         (funds.deposit + claim, claim)
     } else {
         (ticket.faceValue, U256::ZERO)

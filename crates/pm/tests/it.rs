@@ -1,15 +1,17 @@
 //! Sender ↔ recipient round trips through the public API, with an in-memory chain state.
 
-use std::{collections::{HashMap, HashSet}, sync::Arc};
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+};
 
 use alloy::{
     primitives::{keccak256, Address, Bytes, B256, U256},
     signers::local::PrivateKeySigner,
 };
 use lpx_pm::{
-    check_redemption, ChainState, ExpirationParams, PricePerPixel, Recipient, RecipientConfig,
-    RecipientSecret, Sender, SenderConfig, SenderError, SenderFunds, SenderView, TicketError,
-    TicketParams,
+    check_redemption, ChainState, ExpirationParams, PricePerPixel, Recipient, RecipientConfig, RecipientSecret, Sender, SenderConfig, SenderError, SenderFunds,
+    SenderView, TicketError, TicketParams,
 };
 use proptest::prelude::*;
 
@@ -57,13 +59,7 @@ fn world() -> (Mem, Recipient, Sender<PrivateKeySigner>, SenderView) {
     let deposit = U256::from(10u64).pow(U256::from(17));
     mem.funds.insert(key.address(), SenderFunds { deposit, reserve: deposit, withdraw_round: U256::ZERO });
     let recipient = Recipient::new(O, RecipientSecret::from_bytes([7; 32]), RecipientConfig::default());
-    let view = SenderView {
-        last_block: U256::from(BLOCK),
-        last_initialized_round: U256::from(10),
-        deposit,
-        reserve: deposit,
-        withdraw_round: U256::ZERO,
-    };
+    let view = SenderView { last_block: U256::from(BLOCK), last_initialized_round: U256::from(10), deposit, reserve: deposit, withdraw_round: U256::ZERO };
     (mem, recipient, Sender::new(key, SenderConfig::default()), view)
 }
 
@@ -139,19 +135,13 @@ fn recipient_rejections_name_the_failed_check() {
     let e = r.receive_ticket(&p, b.sender, n1, &compact, block, &mem).unwrap_err();
     assert_eq!(e.reason(), Some("INVALID_SIGNATURE_LENGTH"));
     // Params expired.
-    assert!(matches!(
-        r.receive_ticket(&p, b.sender, n1, &sig1, U256::from(BLOCK + 40), &mem),
-        Err(TicketError::ParamsExpired { .. })
-    ));
+    assert!(matches!(r.receive_ticket(&p, b.sender, n1, &sig1, U256::from(BLOCK + 40), &mem), Err(TicketError::ParamsExpired { .. })));
     // Accepted once, then a replay.
     r.receive_ticket(&p, b.sender, n1, &sig1, block, &mem).unwrap();
     assert_eq!(r.receive_ticket(&p, b.sender, n1, &sig1, block, &mem), Err(TicketError::Used));
     // Sender unlocking next round.
     mem.funds.get_mut(&b.sender).unwrap().withdraw_round = U256::from(11);
-    assert!(matches!(
-        r.receive_ticket(&p, b.sender, 2, &sig2, block, &mem),
-        Err(TicketError::SenderUnlocking { .. })
-    ));
+    assert!(matches!(r.receive_ticket(&p, b.sender, 2, &sig2, block, &mem), Err(TicketError::SenderUnlocking { .. })));
     mem.funds.get_mut(&b.sender).unwrap().withdraw_round = U256::ZERO;
     // Wrong round / expired creation round: the chain decides.
     mem.round = 12;
@@ -172,10 +162,7 @@ fn nonce_cap_per_rand() {
         r.receive_ticket(&p, b.sender, *n, sig, U256::from(BLOCK), &mem).unwrap();
     }
     let (n, sig) = &b.tickets[3];
-    assert_eq!(
-        r.receive_ticket(&p, b.sender, *n, sig, U256::from(BLOCK), &mem),
-        Err(TicketError::NonceCapReached { cap: 3 })
-    );
+    assert_eq!(r.receive_ticket(&p, b.sender, *n, sig, U256::from(BLOCK), &mem), Err(TicketError::NonceCapReached { cap: 3 }));
     // Pruning at expiry forgets the rand.
     r.prune(p.expiration_block);
 }
@@ -192,10 +179,7 @@ fn sender_pre_send_checks() {
     assert!(matches!(check(SenderView { withdraw_round: U256::from(11), ..view }, 1), SenderError::Unlocking { .. }));
     // 8e9 EV × 2501 > 2e13.
     assert!(matches!(check(view, 2501), SenderError::TotalEvTooHigh { .. }));
-    assert!(matches!(
-        s.create_ticket_batch(&B256::ZERO, 1, &view).unwrap_err(),
-        SenderError::UnknownSession(_)
-    ));
+    assert!(matches!(s.create_ticket_batch(&B256::ZERO, 1, &view).unwrap_err(), SenderError::UnknownSession(_)));
     // A face value at or below EV is refused; an EV above the cap too.
     let mut cheap = p.clone();
     cheap.win_prob = U256::MAX;

@@ -10,12 +10,7 @@ use lpx_pm::{eth_signed_message_hash, recover_signer, TicketError};
 use proptest::prelude::*;
 
 /// The curve order n.
-const N: U256 = U256::from_limbs([
-    0xbfd2_5e8c_d036_4141,
-    0xbaae_dce6_af48_a03b,
-    0xffff_ffff_ffff_fffe,
-    0xffff_ffff_ffff_ffff,
-]);
+const N: U256 = U256::from_limbs([0xbfd2_5e8c_d036_4141, 0xbaae_dce6_af48_a03b, 0xffff_ffff_ffff_fffe, 0xffff_ffff_ffff_ffff]);
 
 fn half_n() -> U256 {
     N >> 1
@@ -37,9 +32,7 @@ fn recover_k256(hash: &B256, sig: &[u8]) -> Result<Address, TicketError> {
         28 => true,
         _ => return Err(TicketError::SignatureInvalid),
     };
-    Signature::new(r, s, parity)
-        .recover_address_from_prehash(&eth_signed_message_hash(hash))
-        .map_err(|_| TicketError::SignatureInvalid)
+    Signature::new(r, s, parity).recover_address_from_prehash(&eth_signed_message_hash(hash)).map_err(|_| TicketError::SignatureInvalid)
 }
 
 fn sig_bytes(r: U256, s: U256, v: u8) -> Vec<u8> {

@@ -253,10 +253,7 @@ fn serde_id(body: &[u8]) -> String {
     // Minimal extraction of `"id":<value>` without a JSON dependency: enough for the
     // single requests the tests send while rate-limited.
     let s = String::from_utf8_lossy(body);
-    s.split("\"id\":")
-        .nth(1)
-        .map(|rest| rest.split([',', '}']).next().unwrap_or("0").trim().to_string())
-        .unwrap_or_else(|| "0".into())
+    s.split("\"id\":").nth(1).map(|rest| rest.split([',', '}']).next().unwrap_or("0").trim().to_string()).unwrap_or_else(|| "0".into())
 }
 
 #[cfg(test)]

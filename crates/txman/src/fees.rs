@@ -109,11 +109,7 @@ impl FeePolicy {
         if max_fee < pct(prev.max_fee, 10) {
             return None;
         }
-        let priority = if prev.legacy {
-            max_fee
-        } else {
-            pct(prev.priority, p).max(market_tip).min(max_fee)
-        };
+        let priority = if prev.legacy { max_fee } else { pct(prev.priority, p).max(market_tip).min(max_fee) };
         Some(Fees { max_fee, priority, legacy: prev.legacy })
     }
 

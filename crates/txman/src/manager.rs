@@ -143,15 +143,7 @@ impl TxManager {
     pub async fn open(provider: RootProvider, signer: PrivateKeySigner, db: &Path, policy: FeePolicy) -> Result<Self, TxError> {
         let chain_id = provider.get_chain_id().await.map_err(|e| TxError::Rpc(e.to_string()))?;
         let store = TxStore::open(db, chain_id, signer.address())?;
-        Ok(Self {
-            provider,
-            signer,
-            chain_id,
-            store,
-            policy,
-            next_nonce: tokio::sync::Mutex::new(None),
-            market: Mutex::new(None),
-        })
+        Ok(Self { provider, signer, chain_id, store, policy, next_nonce: tokio::sync::Mutex::new(None), market: Mutex::new(None) })
     }
 
     /// The signer's address.
@@ -223,15 +215,8 @@ impl TxManager {
 
     fn sign(&self, nonce: u64, to: Address, input: &Bytes, value: U256, gas_limit: u64, fees: Fees) -> Result<Attempt, TxError> {
         let envelope: TxEnvelope = if fees.legacy {
-            let mut tx = TxLegacy {
-                chain_id: Some(self.chain_id),
-                nonce,
-                gas_price: fees.max_fee,
-                gas_limit,
-                to: TxKind::Call(to),
-                value,
-                input: input.clone(),
-            };
+            let mut tx =
+                TxLegacy { chain_id: Some(self.chain_id), nonce, gas_price: fees.max_fee, gas_limit, to: TxKind::Call(to), value, input: input.clone() };
             let sig = self.signer.sign_transaction_sync(&mut tx).map_err(|e| TxError::Signing(e.to_string()))?;
             tx.into_signed(sig).into()
         } else {
@@ -375,12 +360,8 @@ impl TxManager {
         for a in rec.attempts.iter().rev() {
             let r = self.provider.get_transaction_receipt(a.hash).await.map_err(|e| TxError::Rpc(e.to_string()))?;
             if let Some(r) = r {
-                let inc = Inclusion {
-                    hash: a.hash,
-                    block_number: r.block_number.unwrap_or(0),
-                    gas_used: r.gas_used,
-                    effective_gas_price: r.effective_gas_price,
-                };
+                let inc =
+                    Inclusion { hash: a.hash, block_number: r.block_number.unwrap_or(0), gas_used: r.gas_used, effective_gas_price: r.effective_gas_price };
                 let ok = r.status();
                 self.store.finish(rec.id, if ok { TxStatus::Mined } else { TxStatus::Reverted }, Some(inc))?;
                 let kind = kind_of(&rec.label);

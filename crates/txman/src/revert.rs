@@ -67,20 +67,14 @@ pub fn revert_from_payload(p: &ErrorPayload) -> Option<CallFailure> {
     }
     // No data: fall back to the text after the prefix the node puts in front.
     let msg = p.message.as_ref();
-    let reason = msg
-        .split_once("reverted: ")
-        .or_else(|| msg.split_once("reverted:"))
-        .map(|(_, r)| r.trim().to_string())
-        .filter(|r| !r.is_empty());
+    let reason = msg.split_once("reverted: ").or_else(|| msg.split_once("reverted:")).map(|(_, r)| r.trim().to_string()).filter(|r| !r.is_empty());
     Some(CallFailure::Revert(reason))
 }
 
 /// Classifies any error from a call or gas estimate.
 pub fn classify(err: &RpcError<TransportErrorKind>) -> CallFailure {
     match err {
-        RpcError::ErrorResp(p) => {
-            revert_from_payload(p).unwrap_or_else(|| CallFailure::Rpc(p.message.to_string()))
-        }
+        RpcError::ErrorResp(p) => revert_from_payload(p).unwrap_or_else(|| CallFailure::Rpc(p.message.to_string())),
         other => CallFailure::Transport(other.to_string()),
     }
 }
@@ -108,10 +102,7 @@ mod tests {
     #[test]
     fn falls_back_to_message_text() {
         let p = payload("execution reverted: round already initialized", None);
-        assert_eq!(
-            revert_from_payload(&p),
-            Some(CallFailure::Revert(Some("round already initialized".into())))
-        );
+        assert_eq!(revert_from_payload(&p), Some(CallFailure::Revert(Some("round already initialized".into()))));
         let p = payload("execution reverted", None);
         assert_eq!(revert_from_payload(&p), Some(CallFailure::Revert(None)));
     }

@@ -159,26 +159,10 @@ impl FailoverTransport {
         if urls.is_empty() {
             return Err(RpcConfigError::NoEndpoints);
         }
-        let client = reqwest::Client::builder()
-            .timeout(policy.request_timeout)
-            .build()
-            .map_err(|e| RpcConfigError::Client(e.to_string()))?;
-        let endpoints = urls
-            .iter()
-            .map(|u| Endpoint {
-                url: u.clone(),
-                http: Http::with_client(client.clone(), u.clone()),
-                cooling_until: Mutex::new(None),
-            })
-            .collect();
-        Ok(Self {
-            inner: Arc::new(Inner {
-                endpoints,
-                policy,
-                stats: Arc::new(RpcStats::default()),
-                active: AtomicUsize::new(0),
-            }),
-        })
+        let client = reqwest::Client::builder().timeout(policy.request_timeout).build().map_err(|e| RpcConfigError::Client(e.to_string()))?;
+        let endpoints =
+            urls.iter().map(|u| Endpoint { url: u.clone(), http: Http::with_client(client.clone(), u.clone()), cooling_until: Mutex::new(None) }).collect();
+        Ok(Self { inner: Arc::new(Inner { endpoints, policy, stats: Arc::new(RpcStats::default()), active: AtomicUsize::new(0) }) })
     }
 
     /// The counters of this transport (shared by its clones).
@@ -188,9 +172,7 @@ impl FailoverTransport {
 
     /// An alloy client over this transport.
     pub fn client(&self) -> RpcClient {
-        let local = self.inner.endpoints.iter().all(|e| {
-            matches!(e.url.host_str(), Some("localhost" | "127.0.0.1" | "::1"))
-        });
+        let local = self.inner.endpoints.iter().all(|e| matches!(e.url.host_str(), Some("localhost" | "127.0.0.1" | "::1")));
         RpcClient::new(self.clone(), local)
     }
 
@@ -208,9 +190,7 @@ fn answer_is_retryable(resp: &ResponsePacket) -> bool {
 fn error_kind(err: &TransportError) -> &'static str {
     match err {
         TransportError::DeserError { .. } => "garbage",
-        TransportError::Transport(TransportErrorKind::HttpError(h)) if h.status == 429 => {
-            "rate_limited"
-        }
+        TransportError::Transport(TransportErrorKind::HttpError(h)) if h.status == 429 => "rate_limited",
         TransportError::Transport(TransportErrorKind::HttpError(_)) => "http_status",
         TransportError::ErrorResp(_) => "rate_limited",
         TransportError::Transport(_) => "connection",
@@ -256,34 +236,25 @@ impl Inner {
             let ep = &self.endpoints[idx];
             self.stats.requests.fetch_add(1, Ordering::Relaxed);
             let mut http = ep.http.clone();
-            let result =
-                match tokio::time::timeout(self.policy.request_timeout, http.call(req.clone())).await
-                {
-                    Ok(Ok(resp)) if answer_is_retryable(&resp) => {
-                        let payload = resp.as_error().cloned().unwrap_or_else(|| {
-                            alloy::rpc::json_rpc::ErrorPayload::internal_error_message(
-                                "rate limited".into(),
-                            )
-                        });
-                        Err(TransportError::ErrorResp(payload))
-                    }
-                    Ok(r) => r,
-                    Err(_) => Err(TransportErrorKind::custom_str("request timed out")),
-                };
+            let result = match tokio::time::timeout(self.policy.request_timeout, http.call(req.clone())).await {
+                Ok(Ok(resp)) if answer_is_retryable(&resp) => {
+                    let payload = resp.as_error().cloned().unwrap_or_else(|| alloy::rpc::json_rpc::ErrorPayload::internal_error_message("rate limited".into()));
+                    Err(TransportError::ErrorResp(payload))
+                }
+                Ok(r) => r,
+                Err(_) => Err(TransportErrorKind::custom_str("request timed out")),
+            };
             match result {
                 Ok(resp) => {
                     self.stats.calls.fetch_add(ncalls, Ordering::Relaxed);
-                    metrics::counter!("lpx_rpc_calls_total", "method" => method.clone())
-                        .increment(ncalls);
-                    metrics::counter!("lpx_rpc_requests_total", "endpoint" => redact(&ep.url))
-                        .increment(1);
+                    metrics::counter!("lpx_rpc_calls_total", "method" => method.clone()).increment(ncalls);
+                    metrics::counter!("lpx_rpc_requests_total", "endpoint" => redact(&ep.url)).increment(1);
                     return Ok(resp);
                 }
                 Err(e) => {
                     let kind = if e.to_string().contains("timed out") { "timeout" } else { error_kind(&e) };
                     self.stats.errors.fetch_add(1, Ordering::Relaxed);
-                    metrics::counter!("lpx_rpc_errors_total", "endpoint" => redact(&ep.url), "kind" => kind)
-                        .increment(1);
+                    metrics::counter!("lpx_rpc_errors_total", "endpoint" => redact(&ep.url), "kind" => kind).increment(1);
                     tracing::warn!(endpoint = %redact(&ep.url), %method, attempt, kind, error = %e, "RPC request failed");
                     if let Ok(mut g) = ep.cooling_until.lock() {
                         *g = Some(Instant::now() + self.policy.endpoint_cooldown);
@@ -335,11 +306,7 @@ mod tests {
     fn backoff_grows_and_is_capped() {
         let t = FailoverTransport::new(
             &["http://127.0.0.1:1".parse().unwrap()],
-            RpcPolicy {
-                backoff_initial: Duration::from_millis(100),
-                backoff_max: Duration::from_millis(1000),
-                ..Default::default()
-            },
+            RpcPolicy { backoff_initial: Duration::from_millis(100), backoff_max: Duration::from_millis(1000), ..Default::default() },
         )
         .unwrap();
         for _ in 0..50 {
@@ -354,9 +321,6 @@ mod tests {
 
     #[test]
     fn no_urls_is_an_error() {
-        assert!(matches!(
-            FailoverTransport::new(&[], RpcPolicy::default()),
-            Err(RpcConfigError::NoEndpoints)
-        ));
+        assert!(matches!(FailoverTransport::new(&[], RpcPolicy::default()), Err(RpcConfigError::NoEndpoints)));
     }
 }

@@ -3,7 +3,11 @@
 //! transaction is broadcast. That record is what makes a restart safe: the nonces in use,
 //! the transactions still in flight and the labels already sent are read back from it.
 
-use std::{path::Path, sync::Mutex, time::{SystemTime, UNIX_EPOCH}};
+use std::{
+    path::Path,
+    sync::Mutex,
+    time::{SystemTime, UNIX_EPOCH},
+};
 
 use alloy::primitives::{Address, Bytes, B256, U256};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -205,16 +209,7 @@ impl TxStore {
 
     /// Records a new transaction with its first attempt; returns its id.
     #[allow(clippy::too_many_arguments)]
-    pub fn insert(
-        &self,
-        nonce: u64,
-        label: &str,
-        to: Address,
-        input: &Bytes,
-        value: U256,
-        gas_limit: u64,
-        attempt: &Attempt,
-    ) -> Result<i64, StoreError> {
+    pub fn insert(&self, nonce: u64, label: &str, to: Address, input: &Bytes, value: U256, gas_limit: u64, attempt: &Attempt) -> Result<i64, StoreError> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let now = now_ms() as i64;
@@ -252,10 +247,7 @@ impl TxStore {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute("DELETE FROM txman_attempts WHERE tx_id = ?1", params![id])?;
-        tx.execute(
-            "UPDATE txman_txs SET nonce = ?2, updated_at = ?3 WHERE id = ?1",
-            params![id, nonce as i64, now_ms() as i64],
-        )?;
+        tx.execute("UPDATE txman_txs SET nonce = ?2, updated_at = ?3 WHERE id = ?1", params![id, nonce as i64, now_ms() as i64])?;
         insert_attempt(&tx, id, attempt)?;
         tx.commit()?;
         Ok(())
@@ -283,9 +275,7 @@ impl TxStore {
     /// One transaction.
     pub fn get(&self, id: i64) -> Result<Option<TxRecord>, StoreError> {
         let conn = self.conn();
-        let rec = conn
-            .query_row(&format!("{SELECT} WHERE id = ?1"), params![id], row_to_record)
-            .optional()?;
+        let rec = conn.query_row(&format!("{SELECT} WHERE id = ?1"), params![id], row_to_record).optional()?;
         rec.map(|r| with_attempts(&conn, r)).transpose()
     }
 
@@ -305,12 +295,8 @@ impl TxStore {
     /// Every pending transaction of this signer, lowest nonce first.
     pub fn pending(&self) -> Result<Vec<TxRecord>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
-            "{SELECT} WHERE chain_id = ?1 AND sender = ?2 AND status = 'pending' ORDER BY nonce, id"
-        ))?;
-        let rows = stmt
-            .query_map(params![self.chain_id as i64, self.sender.to_string()], row_to_record)?
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut stmt = conn.prepare(&format!("{SELECT} WHERE chain_id = ?1 AND sender = ?2 AND status = 'pending' ORDER BY nonce, id"))?;
+        let rows = stmt.query_map(params![self.chain_id as i64, self.sender.to_string()], row_to_record)?.collect::<Result<Vec<_>, _>>()?;
         drop(stmt);
         rows.into_iter().map(|r| with_attempts(&conn, r)).collect()
     }
@@ -370,14 +356,7 @@ fn insert_attempt(conn: &Connection, id: i64, a: &Attempt) -> Result<(), StoreEr
     conn.execute(
         "INSERT OR REPLACE INTO txman_attempts (hash, tx_id, raw, max_fee, max_priority_fee, sent_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            a.hash.to_string(),
-            id,
-            a.raw.as_ref(),
-            a.max_fee.to_string(),
-            a.max_priority_fee.to_string(),
-            a.sent_at_ms as i64
-        ],
+        params![a.hash.to_string(), id, a.raw.as_ref(), a.max_fee.to_string(), a.max_priority_fee.to_string(), a.sent_at_ms as i64],
     )?;
     Ok(())
 }
@@ -386,30 +365,17 @@ fn insert_attempt(conn: &Connection, id: i64, a: &Attempt) -> Result<(), StoreEr
 type RawRow = (i64, i64, String, String, Vec<u8>, String, i64, String, Option<String>, Option<i64>, Option<i64>, Option<String>, i64);
 
 fn row_to_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
-    Ok((
-        r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?,
-        r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?,
-    ))
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?, r.get(9)?, r.get(10)?, r.get(11)?, r.get(12)?))
 }
 
 fn with_attempts(conn: &Connection, raw: RawRow) -> Result<TxRecord, StoreError> {
     let (id, nonce, label, to, input, value, gas_limit, status, mined, block, gas_used, price, created) = raw;
-    let mut stmt = conn.prepare(
-        "SELECT hash, raw, max_fee, max_priority_fee, sent_at FROM txman_attempts WHERE tx_id = ?1 ORDER BY sent_at, rowid",
-    )?;
+    let mut stmt = conn.prepare("SELECT hash, raw, max_fee, max_priority_fee, sent_at FROM txman_attempts WHERE tx_id = ?1 ORDER BY sent_at, rowid")?;
     let attempts = stmt
-        .query_map(params![id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?))
-        })?
+        .query_map(params![id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get::<_, i64>(4)?)))?
         .map(|row| {
             let (h, raw, mf, mp, at) = row?;
-            Ok(Attempt {
-                hash: parse_b256(&h)?,
-                raw: raw.into(),
-                max_fee: parse_u128(&mf)?,
-                max_priority_fee: parse_u128(&mp)?,
-                sent_at_ms: at as u64,
-            })
+            Ok(Attempt { hash: parse_b256(&h)?, raw: raw.into(), max_fee: parse_u128(&mf)?, max_priority_fee: parse_u128(&mp)?, sent_at_ms: at as u64 })
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
     Ok(TxRecord {

@@ -7,7 +7,10 @@ use revm::{
     interpreter::{CallInputs, InterpreterResult},
 };
 
-use super::{abi::IArbSys::{self, IArbSysCalls}, decode, ok, VIEW_GAS};
+use super::{
+    abi::IArbSys::{self, IArbSysCalls},
+    decode, ok, VIEW_GAS,
+};
 use crate::evm::DevCtx;
 
 /// Handles a call to ArbSys.
@@ -24,28 +27,20 @@ pub fn call(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
             // Nitro answers for the 256 blocks before the current one and reverts otherwise.
             let requested = c.arbBlockNum;
             if requested >= number || requested + U256::from(256) < number {
-                return super::revert(
-                    alloy_sol_types::Revert::from("invalid block number for ArbBlockHAsh").abi_encode().into(),
-                    gas,
-                    VIEW_GAS,
-                );
+                return super::revert(alloy_sol_types::Revert::from("invalid block number for ArbBlockHAsh").abi_encode().into(), gas, VIEW_GAS);
             }
             let hash = ctx.block_hash(requested.saturating_to()).unwrap_or(B256::ZERO);
             IArbSys::arbBlockHashCall::abi_encode_returns(&hash)
         }
         IArbSysCalls::arbChainID(_) => IArbSys::arbChainIDCall::abi_encode_returns(&U256::from(ctx.cfg().chain_id())),
-        IArbSysCalls::arbOSVersion(_) => {
-            IArbSys::arbOSVersionCall::abi_encode_returns(&U256::from(55 + ctx.chain.params.arbos_version))
-        }
+        IArbSysCalls::arbOSVersion(_) => IArbSys::arbOSVersionCall::abi_encode_returns(&U256::from(55 + ctx.chain.params.arbos_version)),
         IArbSysCalls::getStorageGasAvailable(_) => IArbSys::getStorageGasAvailableCall::abi_encode_returns(&U256::ZERO),
         IArbSysCalls::isTopLevelCall(_) => {
             // The precompile frame itself is one level; its caller is top level at depth 2.
             IArbSys::isTopLevelCallCall::abi_encode_returns(&(ctx.journal().depth() <= 2))
         }
         IArbSysCalls::wasMyCallersAddressAliased(_) => IArbSys::wasMyCallersAddressAliasedCall::abi_encode_returns(&false),
-        IArbSysCalls::myCallersAddressWithoutAliasing(_) => {
-            IArbSys::myCallersAddressWithoutAliasingCall::abi_encode_returns(&inputs.caller)
-        }
+        IArbSysCalls::myCallersAddressWithoutAliasing(_) => IArbSys::myCallersAddressWithoutAliasingCall::abi_encode_returns(&inputs.caller),
     };
     ok(out, gas, VIEW_GAS)
 }

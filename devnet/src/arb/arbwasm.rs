@@ -8,7 +8,10 @@ use revm::{
     interpreter::{CallInputs, InterpreterResult},
 };
 
-use super::{abi::IArbWasm::{self, IArbWasmCalls}, decode, ok, revert_with, ARB_WASM, VIEW_GAS};
+use super::{
+    abi::IArbWasm::{self, IArbWasmCalls},
+    decode, ok, revert_with, ARB_WASM, VIEW_GAS,
+};
 use crate::{evm::DevCtx, stylus::pricing};
 
 /// Gas activation burns (Nitro's computation charge; its constant `ActivationGas` part is folded in).
@@ -51,12 +54,7 @@ impl Activation {
             return None;
         }
         let part = |shift: usize, bits: usize| (word >> shift) & ((U256::from(1) << bits) - U256::from(1));
-        Some(Self {
-            version: part(240, 16).to(),
-            footprint: part(224, 16).to(),
-            asm_estimate: part(192, 32).to(),
-            activated_at: part(128, 64).to(),
-        })
+        Some(Self { version: part(240, 16).to(), footprint: part(224, 16).to(), asm_estimate: part(192, 32).to(), activated_at: part(128, 64).to() })
     }
 }
 
@@ -105,9 +103,7 @@ pub fn inactive_error(ctx: &DevCtx, why: Inactive) -> Vec<u8> {
     use alloy_sol_types::SolError;
     match why {
         Inactive::NotActivated => IArbWasm::ProgramNotActivated {}.abi_encode(),
-        Inactive::NeedsUpgrade(v) => {
-            IArbWasm::ProgramNeedsUpgrade { version: v, stylusVersion: ctx.chain.params.stylus_version }.abi_encode()
-        }
+        Inactive::NeedsUpgrade(v) => IArbWasm::ProgramNeedsUpgrade { version: v, stylusVersion: ctx.chain.params.stylus_version }.abi_encode(),
         Inactive::Expired(age) => IArbWasm::ProgramExpired { ageInSeconds: age }.abi_encode(),
     }
 }
@@ -163,8 +159,7 @@ pub fn call(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
     let gas = inputs.gas_limit;
     let version = ctx.chain.params.stylus_version;
     let active = |ctx: &mut DevCtx, codehash: B256| -> Result<Activation, InterpreterResult> {
-        check_active(ctx, codehash)
-            .map_err(|why| super::revert(inactive_error(ctx, why).into(), gas, VIEW_GAS))
+        check_active(ctx, codehash).map_err(|why| super::revert(inactive_error(ctx, why).into(), gas, VIEW_GAS))
     };
     macro_rules! ret {
         ($call:ty, $value:expr) => {
@@ -236,10 +231,7 @@ pub fn call(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
         IArbWasmCalls::pageRamp(_) => ret!(IArbWasm::pageRampCall, PAGE_RAMP),
         IArbWasmCalls::pageLimit(_) => ret!(IArbWasm::pageLimitCall, pricing::PAGE_LIMIT),
         IArbWasmCalls::minInitGas(_) => ok(
-            IArbWasm::minInitGasCall::abi_encode_returns(&IArbWasm::minInitGasReturn {
-                gas: MIN_INIT_GAS * 128,
-                cached: MIN_CACHED_INIT_GAS * 32,
-            }),
+            IArbWasm::minInitGasCall::abi_encode_returns(&IArbWasm::minInitGasReturn { gas: MIN_INIT_GAS * 128, cached: MIN_CACHED_INIT_GAS * 32 }),
             gas,
             VIEW_GAS,
         ),
@@ -286,20 +278,7 @@ fn activate_program(ctx: &mut DevCtx, inputs: &CallInputs, program: Address) -> 
             return super::revert(Default::default(), gas, gas);
         }
     }
-    let event = IArbWasm::ProgramActivated {
-        codehash,
-        moduleHash: module_hash,
-        program,
-        dataFee: fee,
-        version: record.version,
-    };
+    let event = IArbWasm::ProgramActivated { codehash, moduleHash: module_hash, program, dataFee: fee, version: record.version };
     journal.log(Log { address: ARB_WASM, data: event.encode_log_data() });
-    ok(
-        IArbWasm::activateProgramCall::abi_encode_returns(&IArbWasm::activateProgramReturn {
-            version: record.version,
-            dataFee: fee,
-        }),
-        gas,
-        ACTIVATION_GAS,
-    )
+    ok(IArbWasm::activateProgramCall::abi_encode_returns(&IArbWasm::activateProgramReturn { version: record.version, dataFee: fee }), gas, ACTIVATION_GAS)
 }

@@ -9,7 +9,10 @@ use revm::{
 };
 
 use super::{
-    abi::{IArbWasm, IStylusDeployer::{self, IStylusDeployerCalls}},
+    abi::{
+        IArbWasm,
+        IStylusDeployer::{self, IStylusDeployerCalls},
+    },
     arbwasm, decode, ok, revert, revert_with, ARB_WASM, STYLUS_DEPLOYER, VIEW_GAS,
 };
 use crate::evm::{nested, DevCtx};
@@ -112,11 +115,7 @@ fn deploy(ctx: &mut DevCtx, inputs: &CallInputs, c: IStylusDeployer::deployCall)
     meter.spend(VIEW_GAS);
 
     // 1. Create (CREATE2 with a salt bound to the init call, or CREATE).
-    let scheme = if c.salt.is_zero() {
-        CreateScheme::Create
-    } else {
-        CreateScheme::Create2 { salt: init_salt(c.salt.into(), &c.initData, c.initValue) }
-    };
+    let scheme = if c.salt.is_zero() { CreateScheme::Create } else { CreateScheme::Create2 { salt: init_salt(c.salt.into(), &c.initData, c.initValue) } };
     let params = ctx.cfg().gas_params();
     let mut create_cost = params.create_cost() + params.initcode_cost(c.bytecode.len());
     if !c.salt.is_zero() {

@@ -45,9 +45,7 @@ pub fn dispatch(ctx: &mut DevCtx, inputs: &CallInputs) -> Option<InterpreterResu
         ARB_SYS => Some(arbsys::call(ctx, inputs)),
         ARB_WASM => Some(arbwasm::call(ctx, inputs)),
         ARB_OWNER_PUBLIC => Some(owner::call(ctx, inputs)),
-        STYLUS_DEPLOYER if inputs.known_bytecode.1.original_byte_slice() == NATIVE_MARKER_CODE => {
-            Some(deployer::call(ctx, inputs))
-        }
+        STYLUS_DEPLOYER if inputs.known_bytecode.1.original_byte_slice() == NATIVE_MARKER_CODE => Some(deployer::call(ctx, inputs)),
         _ => None,
     }
 }

@@ -7,7 +7,10 @@ use revm::{
     interpreter::{CallInputs, InterpreterResult},
 };
 
-use super::{abi::IArbOwnerPublic::{self, IArbOwnerPublicCalls}, decode, ok, VIEW_GAS};
+use super::{
+    abi::IArbOwnerPublic::{self, IArbOwnerPublicCalls},
+    decode, ok, VIEW_GAS,
+};
 use crate::evm::DevCtx;
 
 /// Most fragments a fragmented program may have (ArbOS 60 default).
@@ -21,20 +24,12 @@ pub fn call(ctx: &mut DevCtx, inputs: &CallInputs) -> InterpreterResult {
     };
     let fee_account: Address = ctx.block.beneficiary();
     let out = match call {
-        IArbOwnerPublicCalls::getMaxStylusContractFragments(_) => {
-            IArbOwnerPublic::getMaxStylusContractFragmentsCall::abi_encode_returns(&MAX_FRAGMENTS)
-        }
-        IArbOwnerPublicCalls::getNetworkFeeAccount(_) => {
-            IArbOwnerPublic::getNetworkFeeAccountCall::abi_encode_returns(&fee_account)
-        }
+        IArbOwnerPublicCalls::getMaxStylusContractFragments(_) => IArbOwnerPublic::getMaxStylusContractFragmentsCall::abi_encode_returns(&MAX_FRAGMENTS),
+        IArbOwnerPublicCalls::getNetworkFeeAccount(_) => IArbOwnerPublic::getNetworkFeeAccountCall::abi_encode_returns(&fee_account),
         IArbOwnerPublicCalls::getInfraFeeAccount(_) => IArbOwnerPublic::getInfraFeeAccountCall::abi_encode_returns(&fee_account),
         IArbOwnerPublicCalls::isChainOwner(c) => IArbOwnerPublic::isChainOwnerCall::abi_encode_returns(&(c.addr == fee_account)),
-        IArbOwnerPublicCalls::getAllChainOwners(_) => {
-            IArbOwnerPublic::getAllChainOwnersCall::abi_encode_returns(&vec![fee_account])
-        }
-        IArbOwnerPublicCalls::getBrotliCompressionLevel(_) => {
-            IArbOwnerPublic::getBrotliCompressionLevelCall::abi_encode_returns(&11u64)
-        }
+        IArbOwnerPublicCalls::getAllChainOwners(_) => IArbOwnerPublic::getAllChainOwnersCall::abi_encode_returns(&vec![fee_account]),
+        IArbOwnerPublicCalls::getBrotliCompressionLevel(_) => IArbOwnerPublic::getBrotliCompressionLevelCall::abi_encode_returns(&11u64),
     };
     ok(out, inputs.gas_limit, VIEW_GAS)
 }

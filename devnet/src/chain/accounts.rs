@@ -25,11 +25,7 @@ impl Signers {
     pub fn from_mnemonic(phrase: &str, count: u32) -> Result<Self, AccountsError> {
         let mut s = Self::default();
         for i in 0..count {
-            let signer = MnemonicBuilder::<English>::default()
-                .phrase(phrase)
-                .index(i)
-                .and_then(|b| b.build())
-                .map_err(|e| AccountsError(e.to_string()))?;
+            let signer = MnemonicBuilder::<English>::default().phrase(phrase).index(i).and_then(|b| b.build()).map_err(|e| AccountsError(e.to_string()))?;
             s.order.push(signer.address());
             s.keys.insert(signer.address(), signer);
         }

@@ -96,11 +96,7 @@ pub fn log(l: &Log, block_hash: B256, block_number: u64, tx_hash: B256, tx_index
 
 /// The logs of a mined transaction.
 pub fn tx_logs(t: &MinedTx, timestamp: Option<u64>) -> Vec<Value> {
-    t.logs
-        .iter()
-        .enumerate()
-        .map(|(i, l)| log(l, t.block_hash, t.block_number, t.tx.hash(), t.index, t.first_log_index + i as u64, timestamp))
-        .collect()
+    t.logs.iter().enumerate().map(|(i, l)| log(l, t.block_hash, t.block_number, t.tx.hash(), t.index, t.first_log_index + i as u64, timestamp)).collect()
 }
 
 /// A receipt.

@@ -27,6 +27,9 @@ pub use tx::PendingTx;
 /// Initial base fee (anvil's default, so EVM fee accounting matches it).
 pub const INITIAL_BASE_FEE: u64 = 1_000_000_000;
 
+/// Sees each block as it is mined, with its transactions.
+pub type BlockObserver = Box<dyn FnMut(&MinedBlock, &[MinedTx]) + Send>;
+
 /// Chain settings.
 #[derive(Debug, Clone)]
 pub struct ChainConfig {
@@ -154,7 +157,7 @@ pub struct Chain {
     snapshots: BTreeMap<u64, Snapshot>,
     next_snapshot: u64,
     /// Called with every new block (for subscriptions and filters).
-    pub on_block: Vec<Box<dyn FnMut(&MinedBlock, &[MinedTx]) + Send>>,
+    pub on_block: Vec<BlockObserver>,
     /// Where the chain is persisted (see [`state`]), and the head it was last written at.
     persist: Option<(std::path::PathBuf, B256)>,
 }
@@ -388,9 +391,7 @@ impl Chain {
             base_fee_per_gas: Some(self.next_base_fee),
             logs_bloom: bloom,
             mix_hash: B256::from(U256::from(number)),
-            transactions_root: alloy_primitives::keccak256(
-                mined.iter().flat_map(|t| t.tx.hash().0).collect::<Vec<u8>>(),
-            ),
+            transactions_root: alloy_primitives::keccak256(mined.iter().flat_map(|t| t.tx.hash().0).collect::<Vec<u8>>()),
             blob_gas_used: Some(0),
             excess_blob_gas: Some(0),
             parent_beacon_block_root: Some(B256::ZERO),
@@ -405,8 +406,7 @@ impl Chain {
         let block = MinedBlock { header, hash, txs: mined.iter().map(|t| t.tx.hash()).collect() };
         // Like anvil, block 1 keeps the initial base fee; later blocks follow EIP-1559.
         if number > 0 {
-            self.next_base_fee =
-                calc_next_block_base_fee(gas_used, self.config.gas_limit, self.next_base_fee, BaseFeeParams::ethereum());
+            self.next_base_fee = calc_next_block_base_fee(gas_used, self.config.gas_limit, self.next_base_fee, BaseFeeParams::ethereum());
         }
         self.db_mut().cache.block_hashes.insert(U256::from(number), hash);
         self.block_numbers.insert(hash, number);
@@ -447,10 +447,7 @@ impl Chain {
     /// Fixes the next block's timestamp.
     pub fn set_next_timestamp(&mut self, ts: u64) -> Result<(), String> {
         if ts <= self.head().header.timestamp {
-            return Err(format!(
-                "timestamp {ts} is not after the latest block's timestamp {}",
-                self.head().header.timestamp
-            ));
+            return Err(format!("timestamp {ts} is not after the latest block's timestamp {}", self.head().header.timestamp));
         }
         self.next_timestamp = Some(ts);
         Ok(())
@@ -559,10 +556,7 @@ fn genesis_db(config: &ChainConfig, signers: &accounts::Signers) -> DevDb {
     }
     let mut put_code = |address: Address, code: &[u8]| {
         let bytecode = Bytecode::new_raw(Bytes::copy_from_slice(code));
-        db.insert_account_info(
-            address,
-            AccountInfo { code_hash: bytecode.hash_slow(), code: Some(bytecode), nonce: 1, ..Default::default() },
-        );
+        db.insert_account_info(address, AccountInfo { code_hash: bytecode.hash_slow(), code: Some(bytecode), nonce: 1, ..Default::default() });
     };
     for address in arb::PRECOMPILES {
         put_code(address, arb::NATIVE_MARKER_CODE);

@@ -175,4 +175,3 @@ fn write_atomic(path: &Path, dump: &StateDump) -> std::io::Result<()> {
     drop(f);
     std::fs::rename(&tmp, path)
 }
-

@@ -45,10 +45,7 @@ impl PendingTx {
             gas_priority_fee: tx.max_priority_fee_per_gas(),
             blob_hashes: tx.blob_versioned_hashes().map(|h| h.to_vec()).unwrap_or_default(),
             max_fee_per_blob_gas: tx.max_fee_per_blob_gas().unwrap_or_default(),
-            authorization_list: tx
-                .authorization_list()
-                .map(|l| l.iter().cloned().map(Either::Left).collect())
-                .unwrap_or_default(),
+            authorization_list: tx.authorization_list().map(|l| l.iter().cloned().map(Either::Left).collect()).unwrap_or_default(),
         }
     }
 }

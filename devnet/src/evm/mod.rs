@@ -9,18 +9,17 @@ use std::{collections::HashMap, convert::Infallible, rc::Rc};
 use alloy_primitives::{Address, B256};
 use revm::{
     context::{BlockEnv, CfgEnv, Context, Evm, FrameStack, Journal, TxEnv},
-    context_interface::{result::{EVMError, ExecutionResult, InvalidTransaction}, ContextTr, JournalTr},
+    context_interface::{
+        result::{EVMError, ExecutionResult, InvalidTransaction},
+        ContextTr, JournalTr,
+    },
     database::{CacheDB, EmptyDB},
     handler::{
         evm::{ContextDbError, FrameInitResult, FrameTr},
         instructions::{EthInstructions, InstructionProvider},
-        EthFrame, FrameInitOrResult, EthPrecompiles, EvmTr, FrameData, FrameResult, Handler, ItemOrResult, MainnetHandler,
-        PrecompileProvider,
+        EthFrame, EthPrecompiles, EvmTr, FrameData, FrameInitOrResult, FrameResult, Handler, ItemOrResult, MainnetHandler, PrecompileProvider,
     },
-    interpreter::{
-        interpreter::EthInterpreter, CallInputs, CallScheme, FrameInput,
-        InstructionResult, InterpreterAction, InterpreterResult,
-    },
+    interpreter::{interpreter::EthInterpreter, CallInputs, CallScheme, FrameInput, InstructionResult, InterpreterAction, InterpreterResult},
     primitives::{hardfork::SpecId, AddressSet},
     state::EvmState,
     DatabaseCommit,
@@ -137,8 +136,7 @@ impl<'a> PrecompileProvider<&'a mut DevCtx> for DevPrecompiles {
     }
 }
 
-type Inner<'a> =
-    Evm<&'a mut DevCtx, (), EthInstructions<EthInterpreter, &'a mut DevCtx>, DevPrecompiles, EthFrame<EthInterpreter>>;
+type Inner<'a> = Evm<&'a mut DevCtx, (), EthInstructions<EthInterpreter, &'a mut DevCtx>, DevPrecompiles, EthFrame<EthInterpreter>>;
 
 /// revm's mainnet EVM with two Arbitrum rules added around its frames.
 pub struct DevEvm<'a> {
@@ -174,22 +172,15 @@ impl<'a> EvmTr for DevEvm<'a> {
         self.inner.all()
     }
 
-    fn all_mut(
-        &mut self,
-    ) -> (&mut Self::Context, &mut Self::Instructions, &mut Self::Precompiles, &mut FrameStack<Self::Frame>) {
+    fn all_mut(&mut self) -> (&mut Self::Context, &mut Self::Instructions, &mut Self::Precompiles, &mut FrameStack<Self::Frame>) {
         self.inner.all_mut()
     }
 
-    fn frame_init(
-        &mut self,
-        frame_input: <Self::Frame as FrameTr>::FrameInit,
-    ) -> Result<FrameInitResult<'_, Self::Frame>, ContextDbError<Self::Context>> {
+    fn frame_init(&mut self, frame_input: <Self::Frame as FrameTr>::FrameInit) -> Result<FrameInitResult<'_, Self::Frame>, ContextDbError<Self::Context>> {
         // Nitro counts every open frame of an address except those entered by DELEGATECALL or
         // CALLCODE; a Stylus program runs inside `frame_init`, so count before it.
         let counted = match &frame_input.frame_input {
-            FrameInput::Call(c) if !matches!(c.scheme, CallScheme::DelegateCall | CallScheme::CallCode) => {
-                Some(c.target_address)
-            }
+            FrameInput::Call(c) if !matches!(c.scheme, CallScheme::DelegateCall | CallScheme::CallCode) => Some(c.target_address),
             _ => None,
         };
         if let Some(a) = counted {
@@ -214,8 +205,8 @@ impl<'a> EvmTr for DevEvm<'a> {
         let instructions = &mut self.inner.instruction;
         let action = frame.interpreter.run_plain(instructions.instruction_table(), instructions.gas_table(), ctx);
         // Arbitrum exempts exactly the Stylus formats from EIP-3541.
-        let relax = matches!(frame.data, FrameData::Create(_))
-            && matches!(&action, InterpreterAction::Return(r) if stylus::code::is_stylus_deployable(&r.output));
+        let relax =
+            matches!(frame.data, FrameData::Create(_)) && matches!(&action, InterpreterAction::Return(r) if stylus::code::is_stylus_deployable(&r.output));
         if relax {
             ctx.cfg.disable_eip3541 = true;
         }
@@ -277,7 +268,11 @@ pub(crate) fn failed(gas_limit: u64) -> InterpreterResult {
 
 /// The code hash for an account's code bytes.
 pub fn code_hash(code: &[u8]) -> B256 {
-    if code.is_empty() { revm::primitives::KECCAK_EMPTY } else { alloy_primitives::keccak256(code) }
+    if code.is_empty() {
+        revm::primitives::KECCAK_EMPTY
+    } else {
+        alloy_primitives::keccak256(code)
+    }
 }
 
 #[allow(unused_imports)]

@@ -21,11 +21,7 @@ fn run(ctx: &mut DevCtx, frame_input: FrameInput) -> Option<FrameResult> {
     result
 }
 
-fn run_frames(
-    ctx: &mut DevCtx,
-    frame_input: FrameInput,
-    buffer: std::rc::Rc<std::cell::RefCell<Vec<u8>>>,
-) -> Option<FrameResult> {
+fn run_frames(ctx: &mut DevCtx, frame_input: FrameInput, buffer: std::rc::Rc<std::cell::RefCell<Vec<u8>>>) -> Option<FrameResult> {
     let depth = ctx.journal().depth();
     let memory = SharedMemory::new_with_buffer(buffer).new_child_context();
     let mut evm = DevEvm::new(ctx);

@@ -94,7 +94,5 @@ pub fn matches(filter: &Filter, log: &Log, number: u64) -> bool {
     if !filter.address.matches(&log.address) {
         return false;
     }
-    filter.topics.iter().enumerate().all(|(i, t)| {
-        t.is_empty() || log.topics().get(i).is_some_and(|topic| t.matches(topic))
-    })
+    filter.topics.iter().enumerate().all(|(i, t)| t.is_empty() || log.topics().get(i).is_some_and(|topic| t.matches(topic)))
 }

@@ -12,7 +12,7 @@ use alloy_primitives::{Address, Bytes, Signature, TxKind, B256, U256, U64};
 use revm::{
     context::TxEnv,
     context_interface::result::{ExecutionResult, HaltReason, OutOfGasError},
-    state::{AccountInfo, Bytecode},
+    state::Bytecode,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -38,9 +38,7 @@ fn param<T: DeserializeOwned>(params: &[Value], i: usize) -> Result<T, RpcError>
 fn opt<T: DeserializeOwned>(params: &[Value], i: usize) -> Result<Option<T>, RpcError> {
     match params.get(i) {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => serde_json::from_value(v.clone())
-            .map(Some)
-            .map_err(|e| RpcError::invalid_params(format!("parameter {i}: {e}"))),
+        Some(v) => serde_json::from_value(v.clone()).map(Some).map_err(|e| RpcError::invalid_params(format!("parameter {i}: {e}"))),
     }
 }
 
@@ -151,10 +149,7 @@ pub async fn dispatch(state: &Arc<RpcState>, method: &str, p: Vec<Value>, ws: Op
         "eth_getTransactionReceipt" => {
             let hash: B256 = param(&p, 0)?;
             on(state, move |c| {
-                c.txs
-                    .get(&hash)
-                    .map(|t| render::receipt(t, c.blocks.get(t.block_number as usize).map(|b| b.header.timestamp)))
-                    .unwrap_or(Value::Null)
+                c.txs.get(&hash).map(|t| render::receipt(t, c.blocks.get(t.block_number as usize).map(|b| b.header.timestamp))).unwrap_or(Value::Null)
             })
             .await
         }
@@ -178,8 +173,7 @@ pub async fn dispatch(state: &Arc<RpcState>, method: &str, p: Vec<Value>, ws: Op
         }
         "eth_sendRawTransaction" => {
             let raw: Bytes = param(&p, 0)?;
-            let envelope = TxEnvelope::decode_2718(&mut raw.as_ref())
-                .map_err(|e| RpcError::invalid_params(format!("failed to decode transaction: {e}")))?;
+            let envelope = TxEnvelope::decode_2718(&mut raw.as_ref()).map_err(|e| RpcError::invalid_params(format!("failed to decode transaction: {e}")))?;
             let tx = PendingTx::recover(envelope).map_err(RpcError::invalid_params)?;
             on(state, move |c| c.submit(tx).map(|h| json!(h)).map_err(RpcError::server)).await?
         }
@@ -188,11 +182,7 @@ pub async fn dispatch(state: &Arc<RpcState>, method: &str, p: Vec<Value>, ws: Op
             on(state, move |c| send_transaction(c, req)).await?
         }
         "eth_sign" | "personal_sign" => {
-            let (addr, data): (Address, Bytes) = if method == "eth_sign" {
-                (param(&p, 0)?, param(&p, 1)?)
-            } else {
-                (param(&p, 1)?, param(&p, 0)?)
-            };
+            let (addr, data): (Address, Bytes) = if method == "eth_sign" { (param(&p, 0)?, param(&p, 1)?) } else { (param(&p, 1)?, param(&p, 0)?) };
             on(state, move |c| {
                 use alloy::signers::SignerSync;
                 let signer = c.signers.get(&addr).ok_or_else(|| RpcError::server(format!("no signer for {addr}")))?;
@@ -367,16 +357,20 @@ pub async fn dispatch(state: &Arc<RpcState>, method: &str, p: Vec<Value>, ws: Op
             })
             .await
         }
-        "anvil_reset" | "hardhat_reset" => on(state, |c| {
-            c.reset();
-            Value::Null
-        })
-        .await,
-        "anvil_dumpState" | "hardhat_dumpState" => on(state, |c| {
-            let dump = serde_json::to_vec(&c.dump_state()).unwrap_or_default();
-            json!(Bytes::from(dump))
-        })
-        .await,
+        "anvil_reset" | "hardhat_reset" => {
+            on(state, |c| {
+                c.reset();
+                Value::Null
+            })
+            .await
+        }
+        "anvil_dumpState" | "hardhat_dumpState" => {
+            on(state, |c| {
+                let dump = serde_json::to_vec(&c.dump_state()).unwrap_or_default();
+                json!(Bytes::from(dump))
+            })
+            .await
+        }
         "anvil_loadState" | "hardhat_loadState" => {
             let data: Bytes = param(&p, 0)?;
             let dump: StateDump = serde_json::from_slice(&data).map_err(RpcError::invalid_params)?;
@@ -386,27 +380,31 @@ pub async fn dispatch(state: &Arc<RpcState>, method: &str, p: Vec<Value>, ws: Op
             })
             .await
         }
-        "anvil_nodeInfo" => on(state, |c| {
-            json!({
-                "currentBlockNumber": q(c.number()),
-                "currentBlockTimestamp": c.head().header.timestamp,
-                "currentBlockHash": c.head().hash,
-                "hardFork": format!("{:?}", c.config.spec),
-                "network": c.config.chain_id,
-                "environment": { "baseFee": c.next_base_fee(), "chainId": c.config.chain_id, "gasLimit": c.config.gas_limit },
+        "anvil_nodeInfo" => {
+            on(state, |c| {
+                json!({
+                    "currentBlockNumber": q(c.number()),
+                    "currentBlockTimestamp": c.head().header.timestamp,
+                    "currentBlockHash": c.head().hash,
+                    "hardFork": format!("{:?}", c.config.spec),
+                    "network": c.config.chain_id,
+                    "environment": { "baseFee": c.next_base_fee(), "chainId": c.config.chain_id, "gasLimit": c.config.gas_limit },
+                })
             })
-        })
-        .await,
-        "anvil_metadata" | "hardhat_metadata" => on(state, |c| {
-            json!({
-                "clientVersion": concat!("lpx-devnet/v", env!("CARGO_PKG_VERSION")),
-                "chainId": c.config.chain_id,
-                "latestBlockNumber": c.number(),
-                "latestBlockHash": c.head().hash,
-                "snapshots": {},
+            .await
+        }
+        "anvil_metadata" | "hardhat_metadata" => {
+            on(state, |c| {
+                json!({
+                    "clientVersion": concat!("lpx-devnet/v", env!("CARGO_PKG_VERSION")),
+                    "chainId": c.config.chain_id,
+                    "latestBlockNumber": c.number(),
+                    "latestBlockHash": c.head().hash,
+                    "snapshots": {},
+                })
             })
-        })
-        .await,
+            .await
+        }
         "txpool_status" => on(state, |c| json!({ "pending": q(c.pool.len() as u64), "queued": "0x0" })).await,
         _ => Err(RpcError::method_not_found(method)),
     }
@@ -483,7 +481,7 @@ fn overridden_db(c: &Chain, overrides: Option<StateOverride>) -> Option<DevDb> {
     let overrides = overrides?;
     let mut db = c.db().clone();
     for (addr, o) in overrides {
-        let mut info = db.cache.accounts.get(&addr).map(|a| a.info.clone()).unwrap_or_else(AccountInfo::default);
+        let mut info = db.cache.accounts.get(&addr).map(|a| a.info.clone()).unwrap_or_default();
         if let Some(b) = o.balance {
             info.balance = b;
         }

@@ -8,7 +8,10 @@ pub mod methods;
 use std::{net::SocketAddr, sync::Arc};
 
 use axum::{
-    extract::{ws::{Message, WebSocket, WebSocketUpgrade}, State},
+    extract::{
+        ws::{Message, WebSocket, WebSocketUpgrade},
+        State,
+    },
     response::{IntoResponse, Response},
     routing::post,
     Json, Router,
@@ -31,10 +34,7 @@ pub struct RpcState {
 
 /// The axum router: POST / for HTTP, GET / for WebSocket.
 pub fn router(state: Arc<RpcState>) -> Router {
-    Router::new()
-        .route("/", post(http).get(ws))
-        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
-        .with_state(state)
+    Router::new().route("/", post(http).get(ws)).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)).with_state(state)
 }
 
 async fn http(State(state): State<Arc<RpcState>>, body: axum::body::Bytes) -> Response {

@@ -52,10 +52,7 @@ pub fn decode_program(code: &[u8]) -> Result<Vec<u8>, CodeError> {
         return Err(CodeError::UnsupportedDictionary(code[3]));
     }
     let mut wasm = Vec::new();
-    brotli::Decompressor::new(&code[4..], 4096)
-        .take(MAX_WASM_SIZE as u64 + 1)
-        .read_to_end(&mut wasm)
-        .map_err(|_| CodeError::Decompress)?;
+    brotli::Decompressor::new(&code[4..], 4096).take(MAX_WASM_SIZE as u64 + 1).read_to_end(&mut wasm).map_err(|_| CodeError::Decompress)?;
     if wasm.len() > MAX_WASM_SIZE {
         return Err(CodeError::TooLarge);
     }

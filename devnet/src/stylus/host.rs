@@ -6,16 +6,11 @@ use std::collections::HashMap;
 use alloy_primitives::{keccak256, Address, Bytes, Log, LogData, B256, U256};
 use revm::{
     context_interface::{Block, Cfg, ContextTr, Host, JournalTr, Transaction},
-    interpreter::{
-        CallInput, CallInputs, CallScheme, CallValue, CreateInputs, CreateScheme,
-        instructions::contract::load_account_delegated,
-    },
+    interpreter::{instructions::contract::load_account_delegated, CallInput, CallInputs, CallScheme, CallValue, CreateInputs, CreateScheme},
 };
-use wasmi::{Caller, Error, Linker, Memory, ResourceLimiter, errors::HostError};
+use wasmi::{errors::HostError, Caller, Error, Linker, Memory, ResourceLimiter};
 
-use super::pricing::{
-    self, ADD_MOD_INK, DIV_INK, EVM_API_INK, HOSTIO_INK, INK_PER_FUEL, MUL_MOD_INK, PTR_INK,
-};
+use super::pricing::{self, ADD_MOD_INK, DIV_INK, EVM_API_INK, HOSTIO_INK, INK_PER_FUEL, MUL_MOD_INK, PTR_INK};
 use crate::evm::{nested, DevCtx};
 
 /// How a hostio stops the program early.
@@ -71,12 +66,7 @@ pub struct GrowLimiter {
 }
 
 impl ResourceLimiter for GrowLimiter {
-    fn memory_growing(
-        &mut self,
-        current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> Result<bool, wasmi_core::LimiterError> {
+    fn memory_growing(&mut self, current: usize, desired: usize, _maximum: Option<usize>) -> Result<bool, wasmi_core::LimiterError> {
         let page = 65_536;
         let (current, desired) = (current / page, desired / page);
         if desired > usize::from(pricing::PAGE_LIMIT) {
@@ -88,12 +78,7 @@ impl ResourceLimiter for GrowLimiter {
         Ok(true)
     }
 
-    fn table_growing(
-        &mut self,
-        _current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> Result<bool, wasmi_core::LimiterError> {
+    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> Result<bool, wasmi_core::LimiterError> {
         Ok(desired <= 4096)
     }
 
@@ -297,13 +282,7 @@ fn storage_load(c: &mut Cx<'_>, key: B256) -> R<B256> {
 
 /// Writes dirty slots to the journal, paying SSTORE gas; optionally drops the cache.
 fn flush_cache(c: &mut Cx<'_>, clear: bool) -> R {
-    let dirty: Vec<(B256, B256)> = c
-        .data()
-        .cache
-        .iter()
-        .filter(|(_, s)| s.dirty)
-        .map(|(k, s)| (*k, s.value))
-        .collect();
+    let dirty: Vec<(B256, B256)> = c.data().cache.iter().filter(|(_, s)| s.dirty).map(|(k, s)| (*k, s.value)).collect();
     if !dirty.is_empty() && c.data().frame.is_static {
         return Err(escape(Escape::Revert));
     }
@@ -313,10 +292,7 @@ fn flush_cache(c: &mut Cx<'_>, clear: bool) -> R {
     dirty.sort_by_key(|(k, _)| *k);
     for (key, value) in dirty {
         let ctx = env(c);
-        let result = ctx
-            .journal_mut()
-            .sstore(address, key.into(), value.into())
-            .map_err(|_| escape(Escape::Failure))?;
+        let result = ctx.journal_mut().sstore(address, key.into(), value.into()).map_err(|_| escape(Escape::Failure))?;
         let params = ctx.cfg().gas_params();
         let gas = params.sstore_static_gas() + params.sstore_dynamic_gas(true, &result.data, result.is_cold);
         let refund = params.sstore_refund(true, &result.data);
@@ -351,16 +327,7 @@ enum CallKind {
 /// Runs a CALL/DELEGATECALL/STATICCALL with the EVM's rules: 2929 access cost, value transfer
 /// and new-account charges, the 63/64 rule and the stipend.
 #[allow(clippy::too_many_arguments)]
-fn do_call(
-    c: &mut Cx<'_>,
-    kind: CallKind,
-    addr: u32,
-    data: u32,
-    len: u32,
-    value: Option<u32>,
-    gas: u64,
-    ret_len: u32,
-) -> R<u32> {
+fn do_call(c: &mut Cx<'_>, kind: CallKind, addr: u32, data: u32, len: u32, value: Option<u32>, gas: u64, ret_len: u32) -> R<u32> {
     charge(c, HOSTIO_INK + 3 * PTR_INK + EVM_API_INK + 2 * pricing::read_price(u64::from(len)))?;
     let target = read_address(c, addr)?;
     let input = Bytes::from(read(c, data, len)?);
@@ -383,8 +350,7 @@ fn do_call(
     }
     let spec = ctx.cfg.spec;
     let (extra, _, bytecode, code_hash) =
-        load_account_delegated(ctx, spec, remaining.saturating_sub(cost), target, transfers, kind == CallKind::Call)
-            .map_err(|_| escape(Escape::Failure))?;
+        load_account_delegated(ctx, spec, remaining.saturating_sub(cost), target, transfers, kind == CallKind::Call).map_err(|_| escape(Escape::Failure))?;
     cost += extra;
     if cost > remaining {
         let _ = c.set_fuel(0);
@@ -436,15 +402,7 @@ fn refund_gas(c: &mut Cx<'_>, gas: u64) {
     let _ = c.set_fuel(fuel.saturating_add(ink / INK_PER_FUEL));
 }
 
-fn do_create(
-    c: &mut Cx<'_>,
-    code: u32,
-    code_len: u32,
-    endowment: u32,
-    salt: Option<u32>,
-    addr_out: u32,
-    revert_len: u32,
-) -> R {
+fn do_create(c: &mut Cx<'_>, code: u32, code_len: u32, endowment: u32, salt: Option<u32>, addr_out: u32, revert_len: u32) -> R {
     let base = if salt.is_some() { HOSTIO_INK + 4 * PTR_INK + EVM_API_INK } else { HOSTIO_INK + 3 * PTR_INK + EVM_API_INK };
     charge(c, base + 2 * pricing::read_price(u64::from(code_len)))?;
     let init_code = Bytes::from(read(c, code, code_len)?);
@@ -581,41 +539,21 @@ pub fn link(linker: &mut Linker<HostData>) -> Result<(), wasmi::errors::LinkerEr
         env(&mut c).journal_mut().tstore(address, k.into(), v.into());
         Ok(())
     })?;
-    linker.func_wrap(
-        M,
-        "call_contract",
-        |mut c: Cx<'_>, addr: u32, data: u32, len: u32, value: u32, gas: u64, ret: u32| -> R<u32> {
-            do_call(&mut c, CallKind::Call, addr, data, len, Some(value), gas, ret)
-        },
-    )?;
-    linker.func_wrap(
-        M,
-        "delegate_call_contract",
-        |mut c: Cx<'_>, addr: u32, data: u32, len: u32, gas: u64, ret: u32| -> R<u32> {
-            do_call(&mut c, CallKind::Delegate, addr, data, len, None, gas, ret)
-        },
-    )?;
-    linker.func_wrap(
-        M,
-        "static_call_contract",
-        |mut c: Cx<'_>, addr: u32, data: u32, len: u32, gas: u64, ret: u32| -> R<u32> {
-            do_call(&mut c, CallKind::Static, addr, data, len, None, gas, ret)
-        },
-    )?;
-    linker.func_wrap(
-        M,
-        "create1",
-        |mut c: Cx<'_>, code: u32, len: u32, endowment: u32, addr: u32, revert_len: u32| -> R {
-            do_create(&mut c, code, len, endowment, None, addr, revert_len)
-        },
-    )?;
-    linker.func_wrap(
-        M,
-        "create2",
-        |mut c: Cx<'_>, code: u32, len: u32, endowment: u32, salt: u32, addr: u32, revert_len: u32| -> R {
-            do_create(&mut c, code, len, endowment, Some(salt), addr, revert_len)
-        },
-    )?;
+    linker.func_wrap(M, "call_contract", |mut c: Cx<'_>, addr: u32, data: u32, len: u32, value: u32, gas: u64, ret: u32| -> R<u32> {
+        do_call(&mut c, CallKind::Call, addr, data, len, Some(value), gas, ret)
+    })?;
+    linker.func_wrap(M, "delegate_call_contract", |mut c: Cx<'_>, addr: u32, data: u32, len: u32, gas: u64, ret: u32| -> R<u32> {
+        do_call(&mut c, CallKind::Delegate, addr, data, len, None, gas, ret)
+    })?;
+    linker.func_wrap(M, "static_call_contract", |mut c: Cx<'_>, addr: u32, data: u32, len: u32, gas: u64, ret: u32| -> R<u32> {
+        do_call(&mut c, CallKind::Static, addr, data, len, None, gas, ret)
+    })?;
+    linker.func_wrap(M, "create1", |mut c: Cx<'_>, code: u32, len: u32, endowment: u32, addr: u32, revert_len: u32| -> R {
+        do_create(&mut c, code, len, endowment, None, addr, revert_len)
+    })?;
+    linker.func_wrap(M, "create2", |mut c: Cx<'_>, code: u32, len: u32, endowment: u32, salt: u32, addr: u32, revert_len: u32| -> R {
+        do_create(&mut c, code, len, endowment, Some(salt), addr, revert_len)
+    })?;
     linker.func_wrap(M, "read_return_data", |mut c: Cx<'_>, dest: u32, offset: u32, size: u32| -> R<u32> {
         let data = c.data().return_data.clone();
         let start = (offset as usize).min(data.len());
@@ -628,9 +566,7 @@ pub fn link(linker: &mut Linker<HostData>) -> Result<(), wasmi::errors::LinkerEr
         charge(&mut c, HOSTIO_INK)?;
         Ok(c.data().return_data.len() as u32)
     })?;
-    linker.func_wrap(M, "emit_log", |mut c: Cx<'_>, data: u32, len: u32, topics: u32| -> R {
-        emit_log(&mut c, data, len, topics)
-    })?;
+    linker.func_wrap(M, "emit_log", |mut c: Cx<'_>, data: u32, len: u32, topics: u32| -> R { emit_log(&mut c, data, len, topics) })?;
     linker.func_wrap(M, "account_balance", |mut c: Cx<'_>, addr: u32, dest: u32| -> R {
         charge(&mut c, HOSTIO_INK + 2 * PTR_INK + EVM_API_INK)?;
         let address = read_address(&c, addr)?;
@@ -638,22 +574,18 @@ pub fn link(linker: &mut Linker<HostData>) -> Result<(), wasmi::errors::LinkerEr
         buy_gas(&mut c, if load.is_cold { 2_600 } else { 100 })?;
         write(&mut c, dest, &load.data.to_be_bytes::<32>())
     })?;
-    linker.func_wrap(
-        M,
-        "account_code",
-        |mut c: Cx<'_>, addr: u32, offset: u32, size: u32, dest: u32| -> R<u32> {
-            charge(&mut c, HOSTIO_INK + EVM_API_INK)?;
-            let address = read_address(&c, addr)?;
-            let gas = touch(&mut c, address)?;
-            buy_gas(&mut c, gas)?;
-            let code = env(&mut c).load_account_code(address).ok_or_else(|| escape(Escape::Failure))?.data;
-            charge(&mut c, pricing::write_price(code.len() as u64))?;
-            let start = (offset as usize).min(code.len());
-            let end = start.saturating_add(size as usize).min(code.len());
-            write(&mut c, dest, &code[start..end])?;
-            Ok((end - start) as u32)
-        },
-    )?;
+    linker.func_wrap(M, "account_code", |mut c: Cx<'_>, addr: u32, offset: u32, size: u32, dest: u32| -> R<u32> {
+        charge(&mut c, HOSTIO_INK + EVM_API_INK)?;
+        let address = read_address(&c, addr)?;
+        let gas = touch(&mut c, address)?;
+        buy_gas(&mut c, gas)?;
+        let code = env(&mut c).load_account_code(address).ok_or_else(|| escape(Escape::Failure))?.data;
+        charge(&mut c, pricing::write_price(code.len() as u64))?;
+        let start = (offset as usize).min(code.len());
+        let end = start.saturating_add(size as usize).min(code.len());
+        write(&mut c, dest, &code[start..end])?;
+        Ok((end - start) as u32)
+    })?;
     linker.func_wrap(M, "account_code_size", |mut c: Cx<'_>, addr: u32| -> R<u32> {
         charge(&mut c, HOSTIO_INK + EVM_API_INK)?;
         let address = read_address(&c, addr)?;
@@ -772,12 +704,46 @@ pub fn link(linker: &mut Linker<HostData>) -> Result<(), wasmi::errors::LinkerEr
 
 /// Names of every import a program may use (module `vm_hooks`).
 pub const IMPORTS: [&str; 42] = [
-    "read_args", "write_result", "exit_early", "storage_load_bytes32", "storage_cache_bytes32",
-    "storage_flush_cache", "transient_load_bytes32", "transient_store_bytes32", "call_contract",
-    "delegate_call_contract", "static_call_contract", "create1", "create2", "read_return_data",
-    "return_data_size", "emit_log", "account_balance", "account_code", "account_code_size",
-    "account_codehash", "evm_gas_left", "evm_ink_left", "block_basefee", "block_coinbase",
-    "block_gas_limit", "block_number", "block_timestamp", "chainid", "contract_address", "msg_sender",
-    "msg_value", "msg_reentrant", "tx_gas_price", "tx_ink_price", "tx_origin", "native_keccak256",
-    "math_div", "math_mod", "math_pow", "math_add_mod", "math_mul_mod", "pay_for_memory_grow",
+    "read_args",
+    "write_result",
+    "exit_early",
+    "storage_load_bytes32",
+    "storage_cache_bytes32",
+    "storage_flush_cache",
+    "transient_load_bytes32",
+    "transient_store_bytes32",
+    "call_contract",
+    "delegate_call_contract",
+    "static_call_contract",
+    "create1",
+    "create2",
+    "read_return_data",
+    "return_data_size",
+    "emit_log",
+    "account_balance",
+    "account_code",
+    "account_code_size",
+    "account_codehash",
+    "evm_gas_left",
+    "evm_ink_left",
+    "block_basefee",
+    "block_coinbase",
+    "block_gas_limit",
+    "block_number",
+    "block_timestamp",
+    "chainid",
+    "contract_address",
+    "msg_sender",
+    "msg_value",
+    "msg_reentrant",
+    "tx_gas_price",
+    "tx_ink_price",
+    "tx_origin",
+    "native_keccak256",
+    "math_div",
+    "math_mod",
+    "math_pow",
+    "math_add_mod",
+    "math_mul_mod",
+    "pay_for_memory_grow",
 ];

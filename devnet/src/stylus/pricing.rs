@@ -56,6 +56,9 @@ fn block_end(ink: u64) -> u8 {
 
 /// Nitro's `pricing_v1` opcode table expressed as wasmi fuel. Operators Nitro prices at
 /// `u64::MAX` (floats and everything outside the MVP integer set) get the maximum a `u8` holds.
+// Field by field rather than one struct literal: families of operators share a price and are
+// set in loops below.
+#[allow(clippy::field_reassign_with_default)]
 pub fn operator_cost() -> OperatorCost {
     let mut c = OperatorCost::default();
     c.unreachable = fuel(1);
@@ -82,15 +85,7 @@ pub fn operator_cost() -> OperatorCost {
     for l in [&mut c.i32_load, &mut c.i32_load8_s, &mut c.i32_load8_u, &mut c.i32_load16_s, &mut c.i32_load16_u] {
         *l = fuel(670);
     }
-    for l in [
-        &mut c.i64_load,
-        &mut c.i64_load8_s,
-        &mut c.i64_load8_u,
-        &mut c.i64_load16_s,
-        &mut c.i64_load16_u,
-        &mut c.i64_load32_s,
-        &mut c.i64_load32_u,
-    ] {
+    for l in [&mut c.i64_load, &mut c.i64_load8_s, &mut c.i64_load8_u, &mut c.i64_load16_s, &mut c.i64_load16_u, &mut c.i64_load32_s, &mut c.i64_load32_u] {
         *l = fuel(680);
     }
     for s in [&mut c.i32_store, &mut c.i32_store8, &mut c.i32_store16] {
@@ -104,14 +99,32 @@ pub fn operator_cost() -> OperatorCost {
     c.i32_const = fuel(1);
     c.i64_const = fuel(1);
     for op in [
-        &mut c.i32_eqz, &mut c.i32_eq, &mut c.i32_ne, &mut c.i32_lt_s, &mut c.i32_lt_u, &mut c.i32_gt_s,
-        &mut c.i32_gt_u, &mut c.i32_le_s, &mut c.i32_le_u, &mut c.i32_ge_s, &mut c.i32_ge_u,
+        &mut c.i32_eqz,
+        &mut c.i32_eq,
+        &mut c.i32_ne,
+        &mut c.i32_lt_s,
+        &mut c.i32_lt_u,
+        &mut c.i32_gt_s,
+        &mut c.i32_gt_u,
+        &mut c.i32_le_s,
+        &mut c.i32_le_u,
+        &mut c.i32_ge_s,
+        &mut c.i32_ge_u,
     ] {
         *op = fuel(170);
     }
     for op in [
-        &mut c.i64_eqz, &mut c.i64_eq, &mut c.i64_ne, &mut c.i64_lt_s, &mut c.i64_lt_u, &mut c.i64_gt_s,
-        &mut c.i64_gt_u, &mut c.i64_le_s, &mut c.i64_le_u, &mut c.i64_ge_s, &mut c.i64_ge_u,
+        &mut c.i64_eqz,
+        &mut c.i64_eq,
+        &mut c.i64_ne,
+        &mut c.i64_lt_s,
+        &mut c.i64_lt_u,
+        &mut c.i64_gt_s,
+        &mut c.i64_gt_u,
+        &mut c.i64_le_s,
+        &mut c.i64_le_u,
+        &mut c.i64_ge_s,
+        &mut c.i64_ge_u,
     ] {
         *op = fuel(225);
     }
@@ -119,14 +132,30 @@ pub fn operator_cost() -> OperatorCost {
         *op = fuel(210);
     }
     for op in [
-        &mut c.i32_add, &mut c.i32_sub, &mut c.i32_and, &mut c.i32_or, &mut c.i32_xor, &mut c.i32_shl,
-        &mut c.i32_shr_s, &mut c.i32_shr_u, &mut c.i32_rotl, &mut c.i32_rotr,
+        &mut c.i32_add,
+        &mut c.i32_sub,
+        &mut c.i32_and,
+        &mut c.i32_or,
+        &mut c.i32_xor,
+        &mut c.i32_shl,
+        &mut c.i32_shr_s,
+        &mut c.i32_shr_u,
+        &mut c.i32_rotl,
+        &mut c.i32_rotr,
     ] {
         *op = fuel(70);
     }
     for op in [
-        &mut c.i64_add, &mut c.i64_sub, &mut c.i64_and, &mut c.i64_or, &mut c.i64_xor, &mut c.i64_shl,
-        &mut c.i64_shr_s, &mut c.i64_shr_u, &mut c.i64_rotl, &mut c.i64_rotr,
+        &mut c.i64_add,
+        &mut c.i64_sub,
+        &mut c.i64_and,
+        &mut c.i64_or,
+        &mut c.i64_xor,
+        &mut c.i64_shl,
+        &mut c.i64_shr_s,
+        &mut c.i64_shr_u,
+        &mut c.i64_rotl,
+        &mut c.i64_rotr,
     ] {
         *op = fuel(100);
     }
@@ -141,32 +170,106 @@ pub fn operator_cost() -> OperatorCost {
     c.i32_popcnt = fuel(2_650);
     c.i64_popcnt = fuel(6_000);
     for op in [
-        &mut c.i32_wrap_i64, &mut c.i64_extend_i32_s, &mut c.i64_extend_i32_u, &mut c.i32_extend8_s,
-        &mut c.i32_extend16_s, &mut c.i64_extend8_s, &mut c.i64_extend16_s, &mut c.i64_extend32_s,
+        &mut c.i32_wrap_i64,
+        &mut c.i64_extend_i32_s,
+        &mut c.i64_extend_i32_u,
+        &mut c.i32_extend8_s,
+        &mut c.i32_extend16_s,
+        &mut c.i64_extend8_s,
+        &mut c.i64_extend16_s,
+        &mut c.i64_extend32_s,
     ] {
         *op = fuel(100);
     }
     c.memory_copy = fuel(950);
     c.memory_fill = fuel(950);
     for op in [
-        &mut c.f32_load, &mut c.f64_load, &mut c.f32_store, &mut c.f64_store, &mut c.f32_const, &mut c.f64_const,
-        &mut c.f32_eq, &mut c.f32_ne, &mut c.f32_lt, &mut c.f32_gt, &mut c.f32_le, &mut c.f32_ge, &mut c.f64_eq,
-        &mut c.f64_ne, &mut c.f64_lt, &mut c.f64_gt, &mut c.f64_le, &mut c.f64_ge, &mut c.f32_abs, &mut c.f32_neg,
-        &mut c.f32_ceil, &mut c.f32_floor, &mut c.f32_trunc, &mut c.f32_nearest, &mut c.f32_sqrt, &mut c.f32_add,
-        &mut c.f32_sub, &mut c.f32_mul, &mut c.f32_div, &mut c.f32_min, &mut c.f32_max, &mut c.f32_copysign,
-        &mut c.f64_abs, &mut c.f64_neg, &mut c.f64_ceil, &mut c.f64_floor, &mut c.f64_trunc, &mut c.f64_nearest,
-        &mut c.f64_sqrt, &mut c.f64_add, &mut c.f64_sub, &mut c.f64_mul, &mut c.f64_div, &mut c.f64_min,
-        &mut c.f64_max, &mut c.f64_copysign, &mut c.i32_trunc_f32_s, &mut c.i32_trunc_f32_u,
-        &mut c.i32_trunc_f64_s, &mut c.i32_trunc_f64_u, &mut c.i64_trunc_f32_s, &mut c.i64_trunc_f32_u,
-        &mut c.i64_trunc_f64_s, &mut c.i64_trunc_f64_u, &mut c.f32_convert_i32_s, &mut c.f32_convert_i32_u,
-        &mut c.f32_convert_i64_s, &mut c.f32_convert_i64_u, &mut c.f32_demote_f64, &mut c.f64_convert_i32_s,
-        &mut c.f64_convert_i32_u, &mut c.f64_convert_i64_s, &mut c.f64_convert_i64_u, &mut c.f64_promote_f32,
-        &mut c.i32_reinterpret_f32, &mut c.i64_reinterpret_f64, &mut c.f32_reinterpret_i32,
-        &mut c.f64_reinterpret_i64, &mut c.i32_trunc_sat_f32_s, &mut c.i32_trunc_sat_f32_u,
-        &mut c.i32_trunc_sat_f64_s, &mut c.i32_trunc_sat_f64_u, &mut c.i64_trunc_sat_f32_s,
-        &mut c.i64_trunc_sat_f32_u, &mut c.i64_trunc_sat_f64_s, &mut c.i64_trunc_sat_f64_u, &mut c.memory_init,
-        &mut c.data_drop, &mut c.table_init, &mut c.elem_drop, &mut c.table_copy, &mut c.table_fill,
-        &mut c.table_get, &mut c.table_set, &mut c.table_grow, &mut c.table_size,
+        &mut c.f32_load,
+        &mut c.f64_load,
+        &mut c.f32_store,
+        &mut c.f64_store,
+        &mut c.f32_const,
+        &mut c.f64_const,
+        &mut c.f32_eq,
+        &mut c.f32_ne,
+        &mut c.f32_lt,
+        &mut c.f32_gt,
+        &mut c.f32_le,
+        &mut c.f32_ge,
+        &mut c.f64_eq,
+        &mut c.f64_ne,
+        &mut c.f64_lt,
+        &mut c.f64_gt,
+        &mut c.f64_le,
+        &mut c.f64_ge,
+        &mut c.f32_abs,
+        &mut c.f32_neg,
+        &mut c.f32_ceil,
+        &mut c.f32_floor,
+        &mut c.f32_trunc,
+        &mut c.f32_nearest,
+        &mut c.f32_sqrt,
+        &mut c.f32_add,
+        &mut c.f32_sub,
+        &mut c.f32_mul,
+        &mut c.f32_div,
+        &mut c.f32_min,
+        &mut c.f32_max,
+        &mut c.f32_copysign,
+        &mut c.f64_abs,
+        &mut c.f64_neg,
+        &mut c.f64_ceil,
+        &mut c.f64_floor,
+        &mut c.f64_trunc,
+        &mut c.f64_nearest,
+        &mut c.f64_sqrt,
+        &mut c.f64_add,
+        &mut c.f64_sub,
+        &mut c.f64_mul,
+        &mut c.f64_div,
+        &mut c.f64_min,
+        &mut c.f64_max,
+        &mut c.f64_copysign,
+        &mut c.i32_trunc_f32_s,
+        &mut c.i32_trunc_f32_u,
+        &mut c.i32_trunc_f64_s,
+        &mut c.i32_trunc_f64_u,
+        &mut c.i64_trunc_f32_s,
+        &mut c.i64_trunc_f32_u,
+        &mut c.i64_trunc_f64_s,
+        &mut c.i64_trunc_f64_u,
+        &mut c.f32_convert_i32_s,
+        &mut c.f32_convert_i32_u,
+        &mut c.f32_convert_i64_s,
+        &mut c.f32_convert_i64_u,
+        &mut c.f32_demote_f64,
+        &mut c.f64_convert_i32_s,
+        &mut c.f64_convert_i32_u,
+        &mut c.f64_convert_i64_s,
+        &mut c.f64_convert_i64_u,
+        &mut c.f64_promote_f32,
+        &mut c.i32_reinterpret_f32,
+        &mut c.i64_reinterpret_f64,
+        &mut c.f32_reinterpret_i32,
+        &mut c.f64_reinterpret_i64,
+        &mut c.i32_trunc_sat_f32_s,
+        &mut c.i32_trunc_sat_f32_u,
+        &mut c.i32_trunc_sat_f64_s,
+        &mut c.i32_trunc_sat_f64_u,
+        &mut c.i64_trunc_sat_f32_s,
+        &mut c.i64_trunc_sat_f32_u,
+        &mut c.i64_trunc_sat_f64_s,
+        &mut c.i64_trunc_sat_f64_u,
+        &mut c.memory_init,
+        &mut c.data_drop,
+        &mut c.table_init,
+        &mut c.elem_drop,
+        &mut c.table_copy,
+        &mut c.table_fill,
+        &mut c.table_get,
+        &mut c.table_set,
+        &mut c.table_grow,
+        &mut c.table_size,
     ] {
         *op = u8::MAX;
     }
@@ -183,14 +286,12 @@ pub const PAGE_LIMIT: u16 = 128;
 /// Nitro's exponential page-cost table, indexed by the transaction's high-water mark in pages
 /// (public ArbOS parameters).
 const MEMORY_EXPONENTS: [u32; 129] = [
-    1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 5, 6, 7, 8, 9, 11, 12, 14, 17, 19, 22, 25, 29, 33, 38, 43, 50, 57,
-    65, 75, 85, 98, 112, 128, 147, 168, 193, 221, 253, 289, 331, 379, 434, 497, 569, 651, 745, 853, 976,
-    1117, 1279, 1463, 1675, 1917, 2194, 2511, 2874, 3290, 3765, 4309, 4932, 5645, 6461, 7395, 8464, 9687,
-    11087, 12689, 14523, 16621, 19024, 21773, 24919, 28521, 32642, 37359, 42758, 48938, 56010, 64104,
-    73368, 83971, 96106, 109994, 125890, 144082, 164904, 188735, 216010, 247226, 282953, 323844, 370643,
-    424206, 485509, 555672, 635973, 727880, 833067, 953456, 1091243, 1248941, 1429429, 1636000, 1872423,
-    2143012, 2452704, 2807151, 3212820, 3677113, 4208502, 4816684, 5512756, 6309419, 7221210, 8264766,
-    9459129, 10826093, 12390601, 14181199, 16230562, 18576084, 21260563, 24332984, 27849408, 31873999,
+    1, 1, 1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 5, 6, 7, 8, 9, 11, 12, 14, 17, 19, 22, 25, 29, 33, 38, 43, 50, 57, 65, 75, 85, 98, 112, 128, 147, 168, 193, 221,
+    253, 289, 331, 379, 434, 497, 569, 651, 745, 853, 976, 1117, 1279, 1463, 1675, 1917, 2194, 2511, 2874, 3290, 3765, 4309, 4932, 5645, 6461, 7395, 8464,
+    9687, 11087, 12689, 14523, 16621, 19024, 21773, 24919, 28521, 32642, 37359, 42758, 48938, 56010, 64104, 73368, 83971, 96106, 109994, 125890, 144082,
+    164904, 188735, 216010, 247226, 282953, 323844, 370643, 424206, 485509, 555672, 635973, 727880, 833067, 953456, 1091243, 1248941, 1429429, 1636000,
+    1872423, 2143012, 2452704, 2807151, 3212820, 3677113, 4208502, 4816684, 5512756, 6309419, 7221210, 8264766, 9459129, 10826093, 12390601, 14181199,
+    16230562, 18576084, 21260563, 24332984, 27849408, 31873999,
 ];
 
 fn exp(pages: u16) -> u64 {

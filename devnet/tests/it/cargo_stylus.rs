@@ -110,9 +110,7 @@ async fn cargo_stylus_checks_and_deploys_with_constructor() {
     // The code is a Stylus program, activated at the current version.
     let code = p.get_code_at(addr).await.unwrap();
     assert!(code.starts_with(&[0xEF, 0xF0, 0x00]), "not Stylus code: {code}");
-    let version = call(&p, ARB_WASM, IArbWasm::codehashVersionCall { codehash: keccak256(&code) }.abi_encode())
-        .await
-        .expect("codehash is active");
+    let version = call(&p, ARB_WASM, IArbWasm::codehashVersionCall { codehash: keccak256(&code) }.abi_encode()).await.expect("codehash is active");
     let stylus = call(&p, ARB_WASM, IArbWasm::stylusVersionCall {}.abi_encode()).await.expect("stylusVersion");
     assert_eq!(version, stylus);
 

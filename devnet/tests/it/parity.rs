@@ -38,11 +38,13 @@ async fn start_anvil() -> (Anvil, String) {
         .stderr(Stdio::null())
         .spawn()
         .expect("anvil starts");
+    // Owned by the guard at once, so a start-up that times out still kills and reaps it.
+    let anvil = Anvil(child);
     let url = format!("http://127.0.0.1:{port}");
     let p = ProviderBuilder::new().connect_http(url.parse().unwrap());
     for _ in 0..100 {
         if p.get_chain_id().await.is_ok() {
-            return (Anvil(child), url);
+            return (anvil, url);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -132,11 +134,7 @@ async fn same_signed_transactions_same_results_as_anvil() {
                 contract: r.contract_address,
             });
         }
-        let balances = [
-            p.get_balance(ADDR0).await.unwrap(),
-            p.get_balance(alice).await.unwrap(),
-            p.get_balance(bob).await.unwrap(),
-        ];
+        let balances = [p.get_balance(ADDR0).await.unwrap(), p.get_balance(alice).await.unwrap(), p.get_balance(bob).await.unwrap()];
         let storage = [
             p.get_storage_at(token, U256::from_be_slice(ADDR0.as_slice())).await.unwrap(),
             p.get_storage_at(token, U256::from_be_slice(bob.as_slice())).await.unwrap(),

@@ -18,9 +18,7 @@ use crate::common::*;
 async fn raw(url: &str, body: &str) -> Value {
     let out = tokio::task::spawn_blocking({
         let (url, body) = (url.to_string(), body.to_string());
-        move || {
-            Command::new("curl").args(["-s", "-X", "POST", "-H", "content-type: application/json", "--data", &body, &url]).output()
-        }
+        move || Command::new("curl").args(["-s", "-X", "POST", "-H", "content-type: application/json", "--data", &body, &url]).output()
     })
     .await
     .unwrap()
@@ -71,11 +69,7 @@ async fn reverts_are_geth_style_and_overrides_apply() {
     let probe = deploy_probe(&p).await;
     let mut ov = alloy::rpc::types::state::StateOverride::default();
     ov.insert(rich, AccountOverride { balance: Some(U256::from(123)), ..Default::default() });
-    let out = p
-        .call(TransactionRequest::default().with_to(probe).with_input(op(11, rich.as_slice())))
-        .overrides(ov)
-        .await
-        .unwrap();
+    let out = p.call(TransactionRequest::default().with_to(probe).with_input(op(11, rich.as_slice()))).overrides(ov).await.unwrap();
     assert_eq!(U256::from_be_slice(&out[..32]), U256::from(123));
 
     // A contract may be the `from` of a call (anvil allows it; EIP-3607 covers transactions).
@@ -259,7 +253,18 @@ async fn cast_reads_and_sends() {
     let out = run(vec![s("call"), format!("{probe}"), format!("0x00{}", alloy_primitives::hex::encode(b"hi")), s("--rpc-url"), url.clone()]);
     assert_eq!(out, "0x6869");
     // Unlocked dev account (eth_sendTransaction).
-    let out = run(vec![s("send"), s("--unlocked"), s("--from"), s("0x70997970C51812dc3A010C7d01b50e0d17dc79C8"), s("--rpc-url"), url.clone(), s(to), s("--value"), s("5"), s("--json")]);
+    let out = run(vec![
+        s("send"),
+        s("--unlocked"),
+        s("--from"),
+        s("0x70997970C51812dc3A010C7d01b50e0d17dc79C8"),
+        s("--rpc-url"),
+        url.clone(),
+        s(to),
+        s("--value"),
+        s("5"),
+        s("--json"),
+    ]);
     let receipt: Value = serde_json::from_str(&out).expect("json receipt");
     assert_eq!(receipt["status"], json!("0x1"));
     assert_eq!(run(vec![s("balance"), s(to), s("--rpc-url"), url.clone()]), "12350");

@@ -1,6 +1,10 @@
 //! A real stylus-sdk 0.10 contract (devnet/fixtures/counter) through alloy clients.
 
-use alloy::{providers::Provider, sol, sol_types::{SolCall, SolError}};
+use alloy::{
+    providers::Provider,
+    sol,
+    sol_types::{SolCall, SolError},
+};
 use alloy_primitives::{Address, Bytes, U256};
 use lpx_devnet::test_utils::{counter_wasm, deploy_evm, deploy_stylus, deploy_stylus_with_deployer};
 

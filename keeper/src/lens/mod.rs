@@ -69,8 +69,7 @@ sol! {
 
 /// The lens's creation code (compiled by `compile.sh` next to the source).
 fn creation_code() -> Result<Vec<u8>, ChainError> {
-    alloy::primitives::hex::decode(include_str!("KeeperLens.bin").trim())
-        .map_err(|e| ChainError::Setup(format!("lens bytecode: {e}")))
+    alloy::primitives::hex::decode(include_str!("KeeperLens.bin").trim()).map_err(|e| ChainError::Setup(format!("lens bytecode: {e}")))
 }
 
 /// The pool hash the lens computes: `h = keccak256(abi.encode(h, member, stake))` down the list.
@@ -151,11 +150,7 @@ pub fn request(addrs: &Addresses, q: &LensQuery) -> Result<TransactionRequest, C
 /// Runs the lens: one `eth_call`.
 pub async fn read(chain: &Chain, q: &LensQuery) -> Result<LensView, ChainError> {
     let req = request(&chain.addrs, q)?;
-    let out: Bytes = chain
-        .client
-        .request("eth_call", (req, "latest"))
-        .await
-        .map_err(|e| ChainError::Call(revert::classify(&e)))?;
+    let out: Bytes = chain.client.request("eth_call", (req, "latest")).await.map_err(|e| ChainError::Call(revert::classify(&e)))?;
     let o = LensOut::abi_decode(&out).map_err(|e| ChainError::Decode { what: "KeeperLens", reason: e.to_string() })?;
     let full = o.full.then(|| RoundView {
         simulated: o.simulated,

@@ -3,7 +3,9 @@
 //! door with the contract's own reason, so the queue holds only redeemable tickets.
 
 use alloy::primitives::{Address, Bytes, Signature, B256, U256};
-use lpx_abi::ticket_broker::{decode_aux_data, encode_aux_data, eth_signed_message_hash, reasons, recipient_rand_hash, ticket_hash, win_value, Ticket, SIGNATURE_LEN};
+use lpx_abi::ticket_broker::{
+    decode_aux_data, encode_aux_data, eth_signed_message_hash, reasons, recipient_rand_hash, ticket_hash, win_value, Ticket, SIGNATURE_LEN,
+};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// A winning ticket with what redemption needs.
@@ -138,9 +140,7 @@ pub fn check(wt: &WinningTicket) -> Result<(), Refused> {
         return refuse(reasons::SIG_LENGTH);
     }
     let sig = Signature::try_from(wt.sig.as_ref()).map_err(|_| Refused(reasons::SIG_INVALID.into()))?;
-    let signer = sig
-        .recover_address_from_prehash(&eth_signed_message_hash(&ticket_hash(t)))
-        .map_err(|_| Refused(reasons::SIG_INVALID.into()))?;
+    let signer = sig.recover_address_from_prehash(&eth_signed_message_hash(&ticket_hash(t))).map_err(|_| Refused(reasons::SIG_INVALID.into()))?;
     if signer != t.sender {
         return refuse(reasons::SIG_WRONG_SIGNER);
     }

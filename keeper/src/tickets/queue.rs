@@ -242,17 +242,13 @@ impl TicketQueue {
     /// One ticket.
     pub fn get(&self, hash: B256) -> Result<Option<Queued>, QueueError> {
         let conn = self.conn();
-        conn.query_row(&format!("SELECT {COLS} FROM tickets WHERE hash = ?1"), params![hash.as_slice()], read_row)
-            .optional()?
-            .transpose()
+        conn.query_row(&format!("SELECT {COLS} FROM tickets WHERE hash = ?1"), params![hash.as_slice()], read_row).optional()?.transpose()
     }
 
     /// Tickets by status (newest first), for the API.
     pub fn list(&self, status: Option<Status>, limit: usize) -> Result<Vec<Queued>, QueueError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
-            "SELECT {COLS} FROM tickets WHERE (?1 IS NULL OR status = ?1) ORDER BY seq DESC LIMIT ?2"
-        ))?;
+        let mut stmt = conn.prepare(&format!("SELECT {COLS} FROM tickets WHERE (?1 IS NULL OR status = ?1) ORDER BY seq DESC LIMIT ?2"))?;
         let rows = stmt.query_map(params![status.map(Status::as_str), limit as i64], read_row)?;
         rows.map(|r| r?).collect()
     }

@@ -60,7 +60,11 @@ pub fn ingest(dir: &Path, queue: &TicketQueue) -> usize {
                     Err(r) => refused.push(format!("ticket {i}: {r}")),
                 }
             }
-            if refused.is_empty() { Ok(()) } else { Err(refused.join("\n")) }
+            if refused.is_empty() {
+                Ok(())
+            } else {
+                Err(refused.join("\n"))
+            }
         });
         match outcome {
             Ok(()) => {

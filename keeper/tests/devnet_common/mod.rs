@@ -119,6 +119,7 @@ impl Source {
 /// A keeper config for the chain at `url`, signer = anvil account `account` (key in
 /// `E2E_KEY_<account>`, set by [`KeeperProc::spawn`]), state in `dir/state-<account>`.
 /// `extra` is appended (election, tickets); a `[gas]` table in it replaces the default one.
+#[allow(clippy::too_many_arguments)]
 pub fn write_config(dir: &Path, name: &str, url: &str, c: Contracts, account: usize, api: Option<u16>, orchs: &[Address], extra: &str) -> PathBuf {
     write_config_from(dir, name, url, &Source::Explicit(c), account, api, orchs, extra)
 }

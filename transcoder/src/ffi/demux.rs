@@ -44,13 +44,8 @@ impl Demuxer {
         }
         let mut opts = ff::Dictionary::new();
         opts.set("protocol_whitelist", "file");
-        let ictx = ff::format::input_with_dictionary(&path, opts)
-            .map_err(|e| Error::Demux { input: label.to_string(), message: super::describe(&e) })?;
-        let video = ictx
-            .streams()
-            .best(ff::media::Type::Video)
-            .map(|s| info(&s))
-            .ok_or_else(|| Error::NoVideoStream { input: label.to_string() })?;
+        let ictx = ff::format::input_with_dictionary(&path, opts).map_err(|e| Error::Demux { input: label.to_string(), message: super::describe(&e) })?;
+        let video = ictx.streams().best(ff::media::Type::Video).map(|s| info(&s)).ok_or_else(|| Error::NoVideoStream { input: label.to_string() })?;
         let audio = ictx.streams().best(ff::media::Type::Audio).map(|s| info(&s)).filter(|a| a.params.id() != ff::codec::Id::None);
         Ok(Demuxer { ictx, label: label.to_string(), video, audio })
     }

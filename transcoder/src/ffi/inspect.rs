@@ -21,7 +21,10 @@ pub(crate) enum ThumbPlan {
     /// For each target slot, the frame that fed it under the frame-rate rule of
     /// `pipeline::fps`: the first frame whose slot equals it, else the last frame before it.
     /// `slot_of` maps a frame's 90 kHz timestamp to its slot; targets must be sorted.
-    Slots { targets: Vec<i64>, slot_of: Box<dyn Fn(i64) -> i64> },
+    Slots {
+        targets: Vec<i64>,
+        slot_of: Box<dyn Fn(i64) -> i64>,
+    },
 }
 
 /// What decoding a file found.

@@ -44,8 +44,12 @@ impl Muxer {
         let err = |message: String| Error::Mux { rendition: name.to_string(), message };
         let mut octx = ff::format::output_as(&path, format.muxer()).map_err(|e| err(format!("cannot create {}: {e}", path.display())))?;
         // SAFETY: `octx` owns a valid AVFormatContext; setting a flag bit is a plain field write
-        // before the header is written.
-        unsafe { (*octx.as_mut_ptr()).flags |= ff::ffi::AVFMT_FLAG_BITEXACT as i32 };
+        // before the header is written. The constant's integer type varies with the FFmpeg
+        // headers bindgen saw, hence the cast.
+        #[allow(clippy::unnecessary_cast)]
+        unsafe {
+            (*octx.as_mut_ptr()).flags |= ff::ffi::AVFMT_FLAG_BITEXACT as i32
+        };
 
         {
             let mut st = octx.add_stream(ff::codec::Id::None).map_err(|e| err(format!("add video stream: {e}")))?;

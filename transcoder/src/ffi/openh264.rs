@@ -85,18 +85,14 @@ impl H264Encoder {
             .map_err(|e| err(format!("{e} for {}x{} at {} bps", s.width, s.height, s.bitrate)))?;
         this.quiet()?;
         let mut fmt: c_int = sys::videoFormatI420;
-        this.call("SetOption(DATAFORMAT)", |vt, e| unsafe {
-            vt.SetOption.map(|f| f(e, sys::ENCODER_OPTION_DATAFORMAT, (&raw mut fmt).cast::<c_void>()))
-        })?;
+        this.call("SetOption(DATAFORMAT)", |vt, e| unsafe { vt.SetOption.map(|f| f(e, sys::ENCODER_OPTION_DATAFORMAT, (&raw mut fmt).cast::<c_void>())) })?;
         Ok(this)
     }
 
     /// Turns openh264's own logging off (it writes to stdout otherwise).
     fn quiet(&mut self) -> Result<()> {
         let mut level: c_int = sys::WELS_LOG_QUIET as c_int;
-        self.call("SetOption(TRACE_LEVEL)", |vt, e| unsafe {
-            vt.SetOption.map(|f| f(e, sys::ENCODER_OPTION_TRACE_LEVEL, (&raw mut level).cast::<c_void>()))
-        })
+        self.call("SetOption(TRACE_LEVEL)", |vt, e| unsafe { vt.SetOption.map(|f| f(e, sys::ENCODER_OPTION_TRACE_LEVEL, (&raw mut level).cast::<c_void>())) })
     }
 
     /// Calls one vtable function; `f` returns `None` if the vtable lacks it.

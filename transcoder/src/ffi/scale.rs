@@ -67,13 +67,10 @@ impl Scaler {
             None => true,
         };
         if stale {
-            self.ctx = Some(
-                ff::software::scaling::Context::get(src.format(), src.width(), src.height(), fmt, self.width, self.height, self.filter.flags())
-                    .map_err(|e| Error::Decode {
-                        input: String::new(),
-                        message: format!("cannot scale {:?} {}x{}: {e}", src.format(), src.width(), src.height()),
-                    })?,
-            );
+            self.ctx =
+                Some(ff::software::scaling::Context::get(src.format(), src.width(), src.height(), fmt, self.width, self.height, self.filter.flags()).map_err(
+                    |e| Error::Decode { input: String::new(), message: format!("cannot scale {:?} {}x{}: {e}", src.format(), src.width(), src.height()) },
+                )?);
         }
         let ctx = self.ctx.as_mut().ok_or_else(|| Error::Internal("scaler context missing".into()))?;
         ctx.run(src, &mut self.out).map_err(|e| Error::Internal(format!("swscale: {e}")))?;

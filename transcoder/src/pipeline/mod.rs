@@ -193,7 +193,11 @@ pub fn transcode_file(path: &Path, label: &str, opts: &TranscodeOptions, progres
         Timeline::Keep => 0,
         Timeline::Offset(o) => o,
         Timeline::ContinueFrom(next) => {
-            if first_ts >= next && first_ts - next <= MAX_CONTINUITY_GAP_90K { 0 } else { next - first_ts }
+            if first_ts >= next && first_ts - next <= MAX_CONTINUITY_GAP_90K {
+                0
+            } else {
+                next - first_ts
+            }
         }
     };
 
@@ -236,7 +240,8 @@ pub fn transcode_file(path: &Path, label: &str, opts: &TranscodeOptions, progres
     })?;
 
     let (first_pts, last_pts) = (src.first.unwrap_or(first_ts), src.last.unwrap_or(first_ts));
-    let source = SourceInfo { width: sw, height: sh, frames: src.frames, first_pts, duration_90k: last_pts - first_pts + frame_duration_90k, frame_duration_90k };
+    let source =
+        SourceInfo { width: sw, height: sh, frames: src.frames, first_pts, duration_90k: last_pts - first_pts + frame_duration_90k, frame_duration_90k };
     let renditions = collect_outputs(&opts.profiles, finished, (sw, sh), frame_duration_90k)?;
     Ok(TranscodeOutput { input_hash, source, pts_offset: offset, renditions })
 }
@@ -365,7 +370,14 @@ impl Feeder<'_> {
     }
 
     /// Demuxes and decodes the rest of the input.
-    fn run(&mut self, dmx: &mut Demuxer, dec: &mut VideoDecoder, first: ff::frame::Video, early_audio: Vec<Arc<ff::Packet>>, src: &mut SourceCounter) -> Result<()> {
+    fn run(
+        &mut self,
+        dmx: &mut Demuxer,
+        dec: &mut VideoDecoder,
+        first: ff::frame::Video,
+        early_audio: Vec<Arc<ff::Packet>>,
+        src: &mut SourceCounter,
+    ) -> Result<()> {
         let vtb = dmx.video.time_base;
         let label = dmx.label().to_string();
         for a in early_audio {

@@ -77,11 +77,9 @@ pub(crate) struct Shared<'a> {
 impl Rendition {
     pub(crate) fn new(profile: &Profile, (width, height): (u32, u32), from: ScaleFrom, shared: &Shared<'_>, path: PathBuf) -> Result<Self> {
         let (frame_duration_90k, fps_f32, frame_rate) = match profile.fps {
-            Some(f) => (
-                crate::ffi::rescale(90_000, i64::from(f.den), i64::from(f.num)).max(1),
-                f.num as f32 / f.den as f32,
-                ff::Rational(f.num as i32, f.den as i32),
-            ),
+            Some(f) => {
+                (crate::ffi::rescale(90_000, i64::from(f.den), i64::from(f.num)).max(1), f.num as f32 / f.den as f32, ff::Rational(f.num as i32, f.den as i32))
+            }
             None => {
                 let d = shared.source_frame_duration_90k.max(1);
                 (d, 90_000.0 / d as f32, ff::Rational(90_000, d as i32))
@@ -134,7 +132,13 @@ impl Rendition {
     /// Takes one decoded source frame, the shared intermediate picture scaled from it (when
     /// the transcode cascades), the picture of the rendition this one scales from (when it
     /// does), and the frame's (already offset) timestamp.
-    pub(crate) fn video(&mut self, frame: &ff::frame::Video, intermediate: Option<&Arc<ff::frame::Video>>, parent: Option<&ff::frame::Video>, ts_90k: i64) -> Result<()> {
+    pub(crate) fn video(
+        &mut self,
+        frame: &ff::frame::Video,
+        intermediate: Option<&Arc<ff::frame::Video>>,
+        parent: Option<&ff::frame::Video>,
+        ts_90k: i64,
+    ) -> Result<()> {
         let placement = self.fps.place(ts_90k);
         if self.has_picture {
             for ts in placement.repeat_previous {

@@ -6,7 +6,11 @@ use std::process::Output;
 use lpx_transcoder::{Profile, VideoInfo};
 
 pub(crate) fn media_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/media").canonicalize().or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/media").canonicalize()).expect("shared/media next to the repository")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/media")
+        .canonicalize()
+        .or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/media").canonicalize())
+        .expect("shared/media next to the repository")
 }
 
 pub(crate) fn media(name: &str) -> PathBuf {
@@ -15,11 +19,7 @@ pub(crate) fn media(name: &str) -> PathBuf {
 
 /// Every media file in shared/media (sorted).
 pub(crate) fn all_media() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(media_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e != "md"))
-        .collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(media_dir()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e != "md")).collect();
     v.sort();
     v
 }

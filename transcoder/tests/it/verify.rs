@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use lpx_transcoder::{Receipt, PrivateKeySigner};
+use lpx_transcoder::{PrivateKeySigner, Receipt};
 
 use crate::common::*;
 
@@ -79,10 +79,27 @@ fn black_frames_fail_the_cheap_check() {
     let honest = dir.join("240p.ts");
     let black = out.path().join("black.ts");
     // Same size, frame count and timestamps; every pixel black.
-    ffmpeg(&["-copyts", "-i", honest.to_str().unwrap(), "-vf", "drawbox=c=black:t=fill", "-c:v", "libx264", "-b:v", "250k", "-fps_mode", "passthrough", "-an", "-muxdelay", "0", black.to_str().unwrap()]);
+    ffmpeg(&[
+        "-copyts",
+        "-i",
+        honest.to_str().unwrap(),
+        "-vf",
+        "drawbox=c=black:t=fill",
+        "-c:v",
+        "libx264",
+        "-b:v",
+        "250k",
+        "-fps_mode",
+        "passthrough",
+        "-an",
+        "-muxdelay",
+        "0",
+        black.to_str().unwrap(),
+    ]);
     forge(&dir.join("receipt.json"), 0, &black, &honest);
     let src = media("kryp-1.ts");
-    let (ok, text) = verify(&["verify", "--cheap", "--receipt", dir.join("receipt.json").to_str().unwrap(), "--input", src.to_str().unwrap(), "--signer", DEV_ADDR]);
+    let (ok, text) =
+        verify(&["verify", "--cheap", "--receipt", dir.join("receipt.json").to_str().unwrap(), "--input", src.to_str().unwrap(), "--signer", DEV_ADDR]);
     assert!(!ok, "{text}");
     assert!(text.contains("MISMATCH 240p") && text.contains("content differs from the source"), "{text}");
     assert!(text.contains("match 360p"), "{text}");
@@ -101,7 +118,21 @@ fn wrong_resolution_with_right_pixel_count_fails_the_cheap_check() {
     let honest = dir.join("360p.mp4");
     // 640x360 = 230400 pixels = 480x480.
     let square = out.path().join("square.mp4");
-    ffmpeg(&["-i", honest.to_str().unwrap(), "-vf", "scale=480:480", "-c:v", "libx264", "-b:v", "800k", "-fps_mode", "passthrough", "-c:a", "copy", square.to_str().unwrap()]);
+    ffmpeg(&[
+        "-i",
+        honest.to_str().unwrap(),
+        "-vf",
+        "scale=480:480",
+        "-c:v",
+        "libx264",
+        "-b:v",
+        "800k",
+        "-fps_mode",
+        "passthrough",
+        "-c:a",
+        "copy",
+        square.to_str().unwrap(),
+    ]);
     forge(&dir.join("receipt.json"), 1, &square, &honest);
     let (ok, text) = verify(&["verify", "--cheap", "--receipt", dir.join("receipt.json").to_str().unwrap(), "--input", media("kryp-1.ts").to_str().unwrap()]);
     assert!(!ok, "{text}");

@@ -44,18 +44,14 @@ fn sender() -> impl Strategy<Value = Address> {
 }
 
 fn check(w: &World, from: Address, calldata: Vec<u8>, extension: bool) -> Result<(), TestCaseError> {
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        if extension {
-            w.tx_ext(from, calldata.clone())
-        } else {
-            w.tx(from, calldata.clone())
-        }
-    }));
+    let result = catch_unwind(AssertUnwindSafe(|| if extension { w.tx_ext(from, calldata.clone()) } else { w.tx(from, calldata.clone()) }));
     let Ok(out) = result else {
         return Err(TestCaseError::fail(format!("panicked on {}", alloy_primitives::hex::encode(&calldata))));
     };
     if let Err(data) = out {
-        let decodes = SolRevert::abi_decode(&data).is_ok() || Panic::abi_decode(&data).is_ok() || data.is_empty() && calldata.len() >= 4 && u32::from_be_bytes(calldata[..4].try_into().unwrap()) == crate::router::CONSTRUCTOR_SELECTOR;
+        let decodes = SolRevert::abi_decode(&data).is_ok()
+            || Panic::abi_decode(&data).is_ok()
+            || data.is_empty() && calldata.len() >= 4 && u32::from_be_bytes(calldata[..4].try_into().unwrap()) == crate::router::CONSTRUCTOR_SELECTOR;
         prop_assert!(decodes, "revert without a message: {:?} for {}", data, alloy_primitives::hex::encode(&calldata));
     }
     Ok(())

@@ -52,7 +52,18 @@ fn pool_world(n: u16) -> (World, Address, Address) {
         let t = addr(i);
         let amount = U256::from(n - i + 1) * U256::from(1000);
         w.fund(t, amount.to::<u128>());
-        w.call(t, I::bondWithHintCall { _amount: amount, _to: t, _oldDelegateNewPosPrev: Z, _oldDelegateNewPosNext: Z, _currDelegateNewPosPrev: last, _currDelegateNewPosNext: Z }).unwrap();
+        w.call(
+            t,
+            I::bondWithHintCall {
+                _amount: amount,
+                _to: t,
+                _oldDelegateNewPosPrev: Z,
+                _oldDelegateNewPosNext: Z,
+                _currDelegateNewPosPrev: last,
+                _currDelegateNewPosNext: Z,
+            },
+        )
+        .unwrap();
         w.transcoder(t, 500_000, 500_000).unwrap();
         last = t;
     }
@@ -60,7 +71,18 @@ fn pool_world(n: u16) -> (World, Address, Address) {
     let d = addr(500);
     w.fund(d, 10);
     let (p, q) = neighbours(&w, mid);
-    w.call(d, I::bondWithHintCall { _amount: U256::from(10), _to: mid, _oldDelegateNewPosPrev: Z, _oldDelegateNewPosNext: Z, _currDelegateNewPosPrev: p, _currDelegateNewPosNext: q }).unwrap();
+    w.call(
+        d,
+        I::bondWithHintCall {
+            _amount: U256::from(10),
+            _to: mid,
+            _oldDelegateNewPosPrev: Z,
+            _oldDelegateNewPosNext: Z,
+            _currDelegateNewPosPrev: p,
+            _currDelegateNewPosNext: q,
+        },
+    )
+    .unwrap();
     for _ in 0..2 {
         w.next_round();
         for i in 1..=n {
@@ -95,9 +117,23 @@ fn storage_ops() {
         w.fund(e, 5);
         rows.push((
             "bondWithHint (new delegator, correct hints)",
-            measure(&w, e, I::bondWithHintCall { _amount: U256::from(5), _to: mid, _oldDelegateNewPosPrev: Z, _oldDelegateNewPosNext: Z, _currDelegateNewPosPrev: p, _currDelegateNewPosNext: q }),
+            measure(
+                &w,
+                e,
+                I::bondWithHintCall {
+                    _amount: U256::from(5),
+                    _to: mid,
+                    _oldDelegateNewPosPrev: Z,
+                    _oldDelegateNewPosNext: Z,
+                    _currDelegateNewPosPrev: p,
+                    _currDelegateNewPosNext: q,
+                },
+            ),
         ));
-        rows.push(("unbondWithHint (partial, incl. 1-round claim)", measure(&w, d, I::unbondWithHintCall { _amount: U256::from(1), _newPosPrev: p, _newPosNext: q })));
+        rows.push((
+            "unbondWithHint (partial, incl. 1-round claim)",
+            measure(&w, d, I::unbondWithHintCall { _amount: U256::from(1), _newPosPrev: p, _newPosNext: q }),
+        ));
         w.next_round();
         for i in 1..=n {
             if addr(i) != mid {

@@ -419,14 +419,7 @@ fn step(w: &World, track: &mut Track, op: &Op) -> Result<bool, TestCaseError> {
             }
             for (a, old) in &before {
                 let new = bonding_state(w, *a);
-                prop_assert!(
-                    new == *old || seen.contains(a),
-                    "{:?} changed {}'s bonding state without a checkpoint: {:?} -> {:?}",
-                    op,
-                    a,
-                    old,
-                    new
-                );
+                prop_assert!(new == *old || seen.contains(a), "{:?} changed {}'s bonding state without a checkpoint: {:?} -> {:?}", op, a, old, new);
             }
             // Stake conservation: the LPT owed moves with the Minter's custody, to the wei,
             // except that a reward adds at most what it minted less the treasury's share.
@@ -481,7 +474,10 @@ fn step(w: &World, track: &mut Track, op: &Op) -> Result<bool, TestCaseError> {
             let reason = SolRevert::abi_decode(&data).map(|r| r.reason);
             prop_assert!(
                 reason.as_ref().is_ok_and(|r| DOCUMENTED.contains(&r.as_str())),
-                "{:?} reverted with an undocumented reason: {:?} ({:?})", op, reason, data
+                "{:?} reverted with an undocumented reason: {:?} ({:?})",
+                op,
+                reason,
+                data
             );
             let initialized = w.state().initialized;
             if let Ok(r) = &reason {

@@ -198,10 +198,7 @@ fn v35_unbond_locks_and_resignation() {
     assert_eq!(w.tinfo(t()).deactivationRound, u(102));
     let d = w.delegator(t());
     assert_eq!((d.delegateAddress, d.startRound, d.bondedAmount), (Z, U256::ZERO, U256::ZERO));
-    assert_eq!(
-        events::<I::Unbond>(&w),
-        vec![I::Unbond { delegate: t(), delegator: t(), unbondingLockId: u(1), amount: u(600), withdrawRound: u(103) }]
-    );
+    assert_eq!(events::<I::Unbond>(&w), vec![I::Unbond { delegate: t(), delegator: t(), unbondingLockId: u(1), amount: u(600), withdrawRound: u(103) }]);
     assert_revert(w.call(t(), I::withdrawStakeCall { _unbondingLockId: U256::ZERO }), "withdraw round must be before or equal to the current round");
     w.next_round();
     w.next_round();
@@ -235,7 +232,17 @@ fn v36_third_party_cannot_force_a_claim_before_reward() {
     };
     assert_revert(w.call(attacker, bond_for.clone()), "ILLEGAL_CLAIM_EARNINGS");
     assert_revert(
-        w.call(attacker, I::transferBondCall { _delegator: victim, _amount: u(1), _oldDelegateNewPosPrev: Z, _oldDelegateNewPosNext: Z, _newDelegateNewPosPrev: Z, _newDelegateNewPosNext: Z }),
+        w.call(
+            attacker,
+            I::transferBondCall {
+                _delegator: victim,
+                _amount: u(1),
+                _oldDelegateNewPosPrev: Z,
+                _oldDelegateNewPosNext: Z,
+                _newDelegateNewPosPrev: Z,
+                _newDelegateNewPosNext: Z,
+            },
+        ),
         "ILLEGAL_CLAIM_EARNINGS",
     );
     w.reward(t()).unwrap();
@@ -245,7 +252,19 @@ fn v36_third_party_cannot_force_a_claim_before_reward() {
     // The L2Migrator is exempt.
     w.fund(MIGRATOR, 1);
     w.next_round();
-    w.call(MIGRATOR, I::bondForWithHintCall { _amount: u(1), _owner: victim, _to: t(), _oldDelegateNewPosPrev: Z, _oldDelegateNewPosNext: Z, _currDelegateNewPosPrev: Z, _currDelegateNewPosNext: Z }).unwrap();
+    w.call(
+        MIGRATOR,
+        I::bondForWithHintCall {
+            _amount: u(1),
+            _owner: victim,
+            _to: t(),
+            _oldDelegateNewPosPrev: Z,
+            _oldDelegateNewPosNext: Z,
+            _currDelegateNewPosPrev: Z,
+            _currDelegateNewPosNext: Z,
+        },
+    )
+    .unwrap();
 }
 
 #[test]
@@ -275,11 +294,31 @@ fn v37_no_forced_self_delegation() {
     w.next_round();
     w.unbond(t2, 1000).unwrap();
     assert_revert(
-        w.call(d, I::transferBondCall { _delegator: t2, _amount: u(1), _oldDelegateNewPosPrev: Z, _oldDelegateNewPosNext: Z, _newDelegateNewPosPrev: Z, _newDelegateNewPosNext: Z }),
+        w.call(
+            d,
+            I::transferBondCall {
+                _delegator: t2,
+                _amount: u(1),
+                _oldDelegateNewPosPrev: Z,
+                _oldDelegateNewPosNext: Z,
+                _newDelegateNewPosPrev: Z,
+                _newDelegateNewPosNext: Z,
+            },
+        ),
         "INVALID_DELEGATOR",
     );
     assert_revert(
-        w.call(d, I::transferBondCall { _delegator: Z, _amount: u(1), _oldDelegateNewPosPrev: Z, _oldDelegateNewPosNext: Z, _newDelegateNewPosPrev: Z, _newDelegateNewPosNext: Z }),
+        w.call(
+            d,
+            I::transferBondCall {
+                _delegator: Z,
+                _amount: u(1),
+                _oldDelegateNewPosPrev: Z,
+                _oldDelegateNewPosNext: Z,
+                _newDelegateNewPosPrev: Z,
+                _newDelegateNewPosNext: Z,
+            },
+        ),
         "INVALID_DELEGATOR",
     );
 }
@@ -315,10 +354,20 @@ fn v71_transfer_bond_events_and_lock_ids() {
     w.with(|s| s.fixed_reward = Some(u(1000)));
     w.reward(t0).unwrap();
     w.clear_logs();
-    let tb = I::transferBondCall { _delegator: d2, _amount: u(1), _oldDelegateNewPosPrev: Z, _oldDelegateNewPosNext: Z, _newDelegateNewPosPrev: Z, _newDelegateNewPosNext: Z };
+    let tb = I::transferBondCall {
+        _delegator: d2,
+        _amount: u(1),
+        _oldDelegateNewPosPrev: Z,
+        _oldDelegateNewPosNext: Z,
+        _newDelegateNewPosPrev: Z,
+        _newDelegateNewPosNext: Z,
+    };
     w.call(d1, tb.clone()).unwrap();
     assert_eq!(events::<I::Unbond>(&w), vec![I::Unbond { delegate: t0, delegator: d1, unbondingLockId: U256::ZERO, amount: u(1), withdrawRound: u(104) }]);
-    assert_eq!(events::<I::TransferBond>(&w), vec![I::TransferBond { oldDelegator: d1, newDelegator: d2, oldUnbondingLockId: U256::ZERO, newUnbondingLockId: U256::ZERO, amount: u(1) }]);
+    assert_eq!(
+        events::<I::TransferBond>(&w),
+        vec![I::TransferBond { oldDelegator: d1, newDelegator: d2, oldUnbondingLockId: U256::ZERO, newUnbondingLockId: U256::ZERO, amount: u(1) }]
+    );
     assert_eq!(events::<I::Rebond>(&w), vec![I::Rebond { delegate: t0, delegator: d2, unbondingLockId: U256::ZERO, amount: u(1) }]);
     let d = w.delegator(d2);
     assert_eq!((d.delegateAddress, d.startRound, d.bondedAmount), (t0, u(103), u(1)));

@@ -158,7 +158,8 @@ impl World {
             s.initialized = true;
             s.mintable = U256::from(1_000_000_000_000u64);
         }
-        w.tx(Address::ZERO, crate::router::CONSTRUCTOR_SELECTOR.to_be_bytes().into_iter().chain(word(U256::from_be_slice(CONTROLLER.as_slice()))).collect()).unwrap();
+        w.tx(Address::ZERO, crate::router::CONSTRUCTOR_SELECTOR.to_be_bytes().into_iter().chain(word(U256::from_be_slice(CONTROLLER.as_slice()))).collect())
+            .unwrap();
         w.call(OWNER, I::setUnbondingPeriodCall { _unbondingPeriod: 2 }).unwrap();
         w.call(OWNER, I::setNumActiveTranscodersCall { _numActiveTranscoders: U256::from(2) }).unwrap();
         w

@@ -147,12 +147,7 @@ fn vote_with_reason_and_params_events() {
     env.ok(T, &call.abi_encode());
     let ev = env.last_event::<G::VoteCast>();
     assert_eq!((ev.voter, ev.reason.as_str()), (T, "because"));
-    let call = G::castVoteWithReasonAndParamsCall {
-        proposalId: id,
-        support: 0,
-        reason: "r".into(),
-        params: Bytes::from(vec![1, 2, 3]),
-    };
+    let call = G::castVoteWithReasonAndParamsCall { proposalId: id, support: 0, reason: "r".into(), params: Bytes::from(vec![1, 2, 3]) };
     env.ok(D, &call.abi_encode());
     let ev = env.last_event::<G::VoteCastWithParams>();
     assert_eq!((ev.voter, ev.support, ev.params.to_vec()), (D, 0, vec![1, 2, 3]));
@@ -224,15 +219,7 @@ fn cast_vote_with_reason_and_params_by_sig() {
     assert_eq!(ballot.eip712_type_hash(), crate::consts::EXTENDED_BALLOT_TYPEHASH);
     let sig = signer.sign_hash_sync(&ballot.eip712_signing_hash(&domain())).unwrap();
     let (v, r, s) = split(&sig);
-    let call = G::castVoteWithReasonAndParamsBySigCall {
-        proposalId: id,
-        support: 2,
-        reason: "why".into(),
-        params: Bytes::from(vec![7]),
-        v,
-        r,
-        s,
-    };
+    let call = G::castVoteWithReasonAndParamsBySigCall { proposalId: id, support: 2, reason: "why".into(), params: Bytes::from(vec![7]), v, r, s };
     env.ok(PROPOSER, &call.abi_encode());
     let ev = env.last_event::<G::VoteCastWithParams>();
     assert_eq!((ev.voter, ev.reason.as_str()), (signer.address(), "why"));

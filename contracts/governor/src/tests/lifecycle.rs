@@ -103,10 +103,7 @@ fn initialize_checks_period_and_quorum_bounds() {
     let env = Env::uninitialized();
     init.initialVotingPeriod = U256::from(1);
     init.initialQuorum = U256::from(1_000_001);
-    assert_eq!(
-        env.fails(ALICE, &init.abi_encode()),
-        "GovernorVotesQuorumFraction: quorumNumerator over quorumDenominator"
-    );
+    assert_eq!(env.fails(ALICE, &init.abi_encode()), "GovernorVotesQuorumFraction: quorumNumerator over quorumDenominator");
     let env = Env::uninitialized();
     init.initialQuorum = U256::from(1_000_000);
     env.ok(ALICE, &init.abi_encode());
@@ -368,7 +365,13 @@ fn flush(env: &Env) {
 /// Pushes `data`'s hash as `execute` does for a call to the governor, then makes the call
 /// as the timelock (what the Treasury does inside `executeBatch`).
 fn as_executing_proposal(env: &Env, data: &[u8]) -> Result<Vec<u8>, Vec<u8>> {
-    let mut g = unsafe { <crate::LivepeerGovernor as stylus_sdk::storage::StorageType>::new(U256::ZERO, 0, stylus_sdk::host::VM { host: alloc::boxed::Box::new(env.host.clone()) }) };
+    let mut g = unsafe {
+        <crate::LivepeerGovernor as stylus_sdk::storage::StorageType>::new(
+            U256::ZERO,
+            0,
+            stylus_sdk::host::VM { host: alloc::boxed::Box::new(env.host.clone()) },
+        )
+    };
     g.push_governance_call(keccak256(data)).unwrap();
     flush(env);
     env.call(TREASURY, data)
@@ -399,7 +402,13 @@ fn quorum_numerator_through_governance() {
     // A call other than the queued one is refused.
     let mut g_data = update(1);
     let r = {
-        let mut g = unsafe { <crate::LivepeerGovernor as stylus_sdk::storage::StorageType>::new(U256::ZERO, 0, stylus_sdk::host::VM { host: alloc::boxed::Box::new(env.host.clone()) }) };
+        let mut g = unsafe {
+            <crate::LivepeerGovernor as stylus_sdk::storage::StorageType>::new(
+                U256::ZERO,
+                0,
+                stylus_sdk::host::VM { host: alloc::boxed::Box::new(env.host.clone()) },
+            )
+        };
         g.push_governance_call(keccak256(&g_data)).unwrap();
         flush(&env);
         g_data = update(2);

@@ -109,13 +109,7 @@ fn queued_hashes(host: &TestHost) -> Vec<B256> {
 }
 
 fn operation_id(targets: &[Address], values: &[U256], payloads: &[Bytes], salt: B256) -> B256 {
-    let call = T::hashOperationBatchCall {
-        targets: targets.to_vec(),
-        values: values.to_vec(),
-        payloads: payloads.to_vec(),
-        predecessor: B256::ZERO,
-        salt,
-    };
+    let call = T::hashOperationBatchCall { targets: targets.to_vec(), values: values.to_vec(), payloads: payloads.to_vec(), predecessor: B256::ZERO, salt };
     keccak256(&call.abi_encode()[4..])
 }
 
@@ -238,29 +232,18 @@ impl Proposal {
 
     /// `uint256(keccak256(abi.encode(targets, values, calldatas, descriptionHash)))`.
     pub fn id(&self) -> U256 {
-        let encoded =
-            (self.targets.clone(), self.values.clone(), self.calldatas.clone(), self.description_hash()).abi_encode_params();
+        let encoded = (self.targets.clone(), self.values.clone(), self.calldatas.clone(), self.description_hash()).abi_encode_params();
         keccak256(encoded).into()
     }
 
     pub fn propose_call(&self) -> Vec<u8> {
-        G::proposeCall {
-            targets: self.targets.clone(),
-            values: self.values.clone(),
-            calldatas: self.calldatas.clone(),
-            description: self.description.clone(),
-        }
-        .abi_encode()
+        G::proposeCall { targets: self.targets.clone(), values: self.values.clone(), calldatas: self.calldatas.clone(), description: self.description.clone() }
+            .abi_encode()
     }
 
     pub fn queue_call(&self) -> Vec<u8> {
-        G::queueCall {
-            targets: self.targets.clone(),
-            values: self.values.clone(),
-            calldatas: self.calldatas.clone(),
-            descriptionHash: self.description_hash(),
-        }
-        .abi_encode()
+        G::queueCall { targets: self.targets.clone(), values: self.values.clone(), calldatas: self.calldatas.clone(), descriptionHash: self.description_hash() }
+            .abi_encode()
     }
 
     pub fn execute_call(&self) -> Vec<u8> {

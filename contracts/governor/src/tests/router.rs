@@ -69,8 +69,7 @@ fn supports_ozs_governor_interfaces() {
 fn arbitrary_calldata_never_panics() {
     let env = Env::new();
     env.give(Address::repeat_byte(0x01), 500);
-    static SELECTORS: std::sync::LazyLock<Vec<[u8; 4]>> =
-        std::sync::LazyLock::new(|| G::ILivepeerGovernorCalls::SELECTORS.to_vec());
+    static SELECTORS: std::sync::LazyLock<Vec<[u8; 4]>> = std::sync::LazyLock::new(|| G::ILivepeerGovernorCalls::SELECTORS.to_vec());
     let selectors: &'static [[u8; 4]] = SELECTORS.as_slice();
     static SENDERS: [Address; 3] = [Address::repeat_byte(0x01), TREASURY, Address::ZERO];
     check_arbitrary_calldata(&env.host, governor_entry, selectors, &SENDERS, 3000);

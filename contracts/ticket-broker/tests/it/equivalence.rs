@@ -105,7 +105,7 @@ fn build(h: &mut Harness, key: &PrivateKeySigner, c: &Case) -> (lpx_abi::ticket_
     }
     let good = sign(key, &t);
     let sig: Bytes = match c.sig_kind {
-        0 | 1 | 2 => good,
+        0..=2 => good,
         3 => good[..64].to_vec().into(),
         4 => {
             let mut v = good.to_vec();

@@ -4,7 +4,10 @@ use alloy::{
     primitives::{Address, B256, U256},
     sol_types::SolEvent,
 };
-use lpx_abi::{manager::IManager, ticket_broker::{reasons, ITicketBroker}};
+use lpx_abi::{
+    manager::IManager,
+    ticket_broker::{reasons, ITicketBroker},
+};
 
 use crate::harness::*;
 
@@ -36,15 +39,9 @@ fn funding_credits_forwards_eth_to_minter_and_emits() {
     let last = h.logs().pop().unwrap();
     let ev = ITicketBroker::DepositFunded::decode_raw_log(last.0.iter().copied(), &last.1).unwrap();
     assert_eq!((ev.sender, ev.amount), (B, U256::from(3)));
-    assert_eq!(
-        err(h.as_sender(B, U256::from(6), |b| b.fund_deposit_and_reserve(U256::from(3), U256::from(4)))),
-        reasons::VALUE_MISMATCH
-    );
+    assert_eq!(err(h.as_sender(B, U256::from(6), |b| b.fund_deposit_and_reserve(U256::from(3), U256::from(4)))), reasons::VALUE_MISMATCH);
     // dep + res overflowing is a mismatch too, not a panic.
-    assert_eq!(
-        err(h.as_sender(B, U256::ZERO, |b| b.fund_deposit_and_reserve(U256::MAX, U256::from(1)))),
-        reasons::VALUE_MISMATCH
-    );
+    assert_eq!(err(h.as_sender(B, U256::ZERO, |b| b.fund_deposit_and_reserve(U256::MAX, U256::from(1)))), reasons::VALUE_MISMATCH);
     h.world.borrow_mut().paused = true;
     assert_eq!(err(h.as_sender(B, U256::from(1), |b| b.fund_deposit())), "system is paused");
 }

@@ -13,7 +13,9 @@ use alloy::{
     sol_types::{SolCall, SolError, SolValue},
 };
 use lpx_abi::{
-    bonding_manager::IBondingManager, controller::IController, minter::IMinter,
+    bonding_manager::IBondingManager,
+    controller::IController,
+    minter::IMinter,
     rounds_manager::IRoundsManager,
     ticket_broker::{encode_aux_data, recipient_rand_hash, ticket_hash, ITicketBroker, Ticket},
 };
@@ -147,12 +149,7 @@ pub struct Harness {
 impl Harness {
     pub fn new() -> Self {
         let host = TestHost::new();
-        let world = Rc::new(RefCell::new(World {
-            round: U256::from(CURRENT_ROUND),
-            initialized: true,
-            pool_size: U256::from(1),
-            ..Default::default()
-        }));
+        let world = Rc::new(RefCell::new(World { round: U256::from(CURRENT_ROUND), initialized: true, pool_size: U256::from(1), ..Default::default() }));
         world.borrow_mut().block_hashes.insert(U256::from(CURRENT_ROUND), keccak256("foo"));
         world.borrow_mut().active.insert(RECIPIENT);
         let w = world.clone();
@@ -227,11 +224,7 @@ impl Harness {
     /// `batchRedeemWinningTickets` through the router as the recipient; `Err(reason)` on
     /// revert.
     pub fn batch(&mut self, tickets: &[Ticket], sigs: &[Bytes], rands: &[U256]) -> Result<(), String> {
-        let call = ITicketBroker::batchRedeemWinningTicketsCall {
-            _tickets: tickets.to_vec(),
-            _sigs: sigs.to_vec(),
-            _recipientRands: rands.to_vec(),
-        };
+        let call = ITicketBroker::batchRedeemWinningTicketsCall { _tickets: tickets.to_vec(), _sigs: sigs.to_vec(), _recipientRands: rands.to_vec() };
         let out = self.call(RECIPIENT, U256::ZERO, &call.abi_encode()).map_err(|e| Self::reason(&e))?;
         assert!(out.is_empty(), "batchRedeemWinningTickets returns nothing");
         Ok(())

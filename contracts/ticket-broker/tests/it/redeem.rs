@@ -149,10 +149,7 @@ fn v51_deposit_pays_face_value() {
     }
     // 1000 < 1500, then 500 == remaining deposit.
     let fees = h.world.borrow().fees.clone();
-    assert_eq!(
-        fees,
-        vec![(RECIPIENT, U256::from(1000), U256::from(10)), (RECIPIENT, U256::from(500), U256::from(10))]
-    );
+    assert_eq!(fees, vec![(RECIPIENT, U256::from(1000), U256::from(10)), (RECIPIENT, U256::from(500), U256::from(10))]);
     let ((deposit, _), (reserve, _)) = h.broker.get_sender_info(s).unwrap();
     assert_eq!((deposit, reserve), (U256::ZERO, U256::from(1000)));
     let logs = h.logs();
@@ -204,16 +201,14 @@ fn v54_batch_skips_failures_silently() {
     let rand = U256::from(5);
     h.batch(&[t.clone(), t.clone()], &[sig.clone(), sig.clone()], &[rand, rand]).unwrap();
     assert_eq!(h.world.borrow().fees.len(), 1);
-    let redeemed = |h: &Harness| {
-        h.logs().iter().filter(|l| l.0[0] == ITicketBroker::WinningTicketRedeemed::SIGNATURE_HASH).count()
-    };
+    let redeemed = |h: &Harness| h.logs().iter().filter(|l| l.0[0] == ITicketBroker::WinningTicketRedeemed::SIGNATURE_HASH).count();
     assert_eq!(redeemed(&h), 1);
     // Both invalid: no event, no revert.
     let mut bad = winning_ticket(s, 100, 2);
     bad.winProb = U256::ZERO;
     h.batch(&[bad.clone(), t.clone()], &[sign(&key, &bad), sig.clone()], &[rand, rand]).unwrap();
     assert_eq!(redeemed(&h), 1);
-    assert_eq!(h.batch(&[t.clone()], &[], &[rand]), Err(reasons::BATCH_LENGTH.to_string()));
+    assert_eq!(h.batch(std::slice::from_ref(&t), &[], &[rand]), Err(reasons::BATCH_LENGTH.to_string()));
 }
 
 proptest! {

@@ -13,14 +13,15 @@ use lpx_abi::{
     manager::IManager,
     ticket_broker::{ticket_hash, ITicketBroker as I, ReserveInfo, SenderInfo, ABI},
 };
-use lpx_ticket_broker::router::{
-    is_routed, CONSTRUCTOR_SELECTOR, ERR_CALLDATA, ERR_CONSTRUCTED, ERR_SELECTOR, ERR_VALUE, TABLE,
-};
+use lpx_ticket_broker::router::{is_routed, CONSTRUCTOR_SELECTOR, ERR_CALLDATA, ERR_CONSTRUCTED, ERR_SELECTOR, ERR_VALUE, TABLE};
 use proptest::prelude::*;
 
 use crate::harness::*;
 
 const B: Address = Address::repeat_byte(0xb1);
+
+/// A call through the router: (harness, from, value, calldata) -> return data.
+type CallFn<'a> = dyn FnMut(&mut Harness, Address, u64, Vec<u8>) -> Vec<u8> + 'a;
 
 fn word(x: u64) -> [u8; 32] {
     U256::from(x).to_be_bytes()
@@ -87,7 +88,7 @@ fn every_selector_round_trips_through_the_router() {
     let (t1, sig1, rand) = ticket(1, 100);
     let out = call(&mut h, s, 0, I::getTicketHashCall { _ticket: t1.clone() }.abi_encode());
     assert_eq!(I::getTicketHashCall::abi_decode_returns_validate(&out).unwrap(), ticket_hash(&t1));
-    let used = |h: &mut Harness, t: &lpx_abi::ticket_broker::Ticket, call: &mut dyn FnMut(&mut Harness, Address, u64, Vec<u8>) -> Vec<u8>| {
+    let used = |h: &mut Harness, t: &lpx_abi::ticket_broker::Ticket, call: &mut CallFn<'_>| {
         let out = call(h, s, 0, I::usedTicketsCall { _ticketHash: ticket_hash(t) }.abi_encode());
         I::usedTicketsCall::abi_decode_returns_validate(&out).unwrap()
     };
@@ -96,11 +97,7 @@ fn every_selector_round_trips_through_the_router() {
     assert!(call(&mut h, RECIPIENT, 0, redeem.abi_encode()).is_empty());
     assert!(used(&mut h, &t1, &mut call));
     let (t2, sig2, _) = ticket(2, 200);
-    let batch = I::batchRedeemWinningTicketsCall {
-        _tickets: vec![t1.clone(), t2.clone()],
-        _sigs: vec![sig1, sig2],
-        _recipientRands: vec![rand, rand],
-    };
+    let batch = I::batchRedeemWinningTicketsCall { _tickets: vec![t1.clone(), t2.clone()], _sigs: vec![sig1, sig2], _recipientRands: vec![rand, rand] };
     assert!(call(&mut h, RECIPIENT, 0, batch.abi_encode()).is_empty());
     assert!(used(&mut h, &t2, &mut call));
     let fees: Vec<U256> = h.world.borrow().fees.iter().map(|f| f.1).collect();
@@ -112,7 +109,7 @@ fn every_selector_round_trips_through_the_router() {
     assert_eq!(I::claimedReserveCall::abi_decode_returns_validate(&out).unwrap(), U256::ZERO);
 
     // Unlock, cancel, unlock again and withdraw.
-    let in_progress = |h: &mut Harness, call: &mut dyn FnMut(&mut Harness, Address, u64, Vec<u8>) -> Vec<u8>| {
+    let in_progress = |h: &mut Harness, call: &mut CallFn<'_>| {
         let out = call(h, B, 0, I::isUnlockInProgressCall { _sender: s }.abi_encode());
         I::isUnlockInProgressCall::abi_decode_returns_validate(&out).unwrap()
     };
@@ -270,12 +267,7 @@ fn bad_batch_arrays_revert_before_redeeming_anything() {
     h.fund(sender_key().address(), 1000, 0);
     let (t1, sig1, rand) = ticket(1, 10);
     let (t2, sig2, _) = ticket(2, 10);
-    let good = I::batchRedeemWinningTicketsCall {
-        _tickets: vec![t1, t2],
-        _sigs: vec![sig1, sig2],
-        _recipientRands: vec![rand, rand],
-    }
-    .abi_encode();
+    let good = I::batchRedeemWinningTicketsCall { _tickets: vec![t1, t2], _sigs: vec![sig1, sig2], _recipientRands: vec![rand, rand] }.abi_encode();
     let tickets_at = 4 + get_word(&good, 4);
     let sigs_at = 4 + get_word(&good, 36);
     let rands_at = 4 + get_word(&good, 68);

@@ -21,11 +21,9 @@ fn main() -> anyhow::Result<()> {
     print!("{}", lpx_contract_build::size_table(&built));
     // A contract still being shrunk can be named in LPX_SIZE_LIMIT_EXEMPT (comma-separated):
     // it is reported as over, loudly, but does not fail the run.
-    let exempt: Vec<String> = std::env::var("LPX_SIZE_LIMIT_EXEMPT")
-        .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
-        .unwrap_or_default();
-    let (waived, over): (Vec<&str>, Vec<&str>) =
-        built.iter().filter(|c| !c.fits()).map(|c| c.name.as_str()).partition(|n| exempt.iter().any(|e| e == n));
+    let exempt: Vec<String> =
+        std::env::var("LPX_SIZE_LIMIT_EXEMPT").map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()).unwrap_or_default();
+    let (waived, over): (Vec<&str>, Vec<&str>) = built.iter().filter(|c| !c.fits()).map(|c| c.name.as_str()).partition(|n| exempt.iter().any(|e| e == n));
     if !waived.is_empty() {
         eprintln!("WARNING: over the 24,576-byte limit but exempted by LPX_SIZE_LIMIT_EXEMPT: {}", waived.join(", "));
     }
