@@ -247,24 +247,12 @@ fn v36_third_party_cannot_force_a_claim_before_reward() {
     );
     w.reward(t()).unwrap();
     let before = w.delegator(victim).bondedAmount;
-    w.call(attacker, bond_for).unwrap();
+    w.call(attacker, bond_for.clone()).unwrap();
     assert!(w.pending_stake(victim) > before + u(1));
     // The L2Migrator is exempt.
     w.fund(MIGRATOR, 1);
     w.next_round();
-    w.call(
-        MIGRATOR,
-        I::bondForWithHintCall {
-            _amount: u(1),
-            _owner: victim,
-            _to: t(),
-            _oldDelegateNewPosPrev: Z,
-            _oldDelegateNewPosNext: Z,
-            _currDelegateNewPosPrev: Z,
-            _currDelegateNewPosNext: Z,
-        },
-    )
-    .unwrap();
+    w.call(MIGRATOR, bond_for).unwrap();
 }
 
 #[test]
