@@ -115,7 +115,7 @@ impl PlaylistWriter {
             std::fs::create_dir_all(&sub).map_err(|e| Error::io(&sub, e))?;
             let name = format!("{index}.{}", r.profile.format.extension());
             let path = sub.join(&name);
-            std::fs::write(&path, &r.data).map_err(|e| Error::io(&path, e))?;
+            crate::files::write_atomic(&path, &r.data)?;
             let secs = (r.end_pts - r.first_pts) as f64 / 90_000.0;
             self.entries[i].push((name, secs));
             self.sizes[i] = Some((r.width, r.height));
@@ -162,5 +162,5 @@ impl PlaylistWriter {
 fn write_with(path: &Path, f: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Result<()> {
     let mut buf = Vec::new();
     f(&mut buf).map_err(|e| Error::io(path, e))?;
-    std::fs::write(path, buf).map_err(|e| Error::io(path, e))
+    crate::files::write_atomic(path, &buf)
 }

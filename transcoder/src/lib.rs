@@ -3,6 +3,7 @@
 
 mod error;
 mod ffi;
+mod files;
 mod hash;
 pub mod hls;
 pub mod input;
@@ -13,6 +14,7 @@ mod receipt;
 mod verify;
 
 pub use error::{Error, Result};
+pub use files::{remove_partial_files, write_atomic, PARTIAL_PREFIX};
 pub use hash::{cid_v1_raw, keccak_file};
 pub use pipeline::{transcode_file, Progress, RenditionOutput, SourceInfo, Timeline, TranscodeOptions, TranscodeOutput, MAX_INPUT_SIDE};
 pub use probe::{probe, AudioInfo, MediaInfo, VideoInfo};

@@ -5,6 +5,7 @@ mod bad_input;
 mod common;
 mod determinism;
 mod hls;
+mod killed;
 mod media;
 mod rate_control;
 mod verify;

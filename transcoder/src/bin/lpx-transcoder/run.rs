@@ -7,7 +7,9 @@ use std::time::Instant;
 use anyhow::{bail, Context, Result};
 use lpx_transcoder::hls::{load_segments, transcode_stream, PlaylistWriter};
 use lpx_transcoder::input::{localize, Input, Location};
-use lpx_transcoder::{probe, transcode_file, verify_cheap, verify_full, PrivateKeySigner, Receipt, TranscodeOptions, TranscodeOutput};
+use lpx_transcoder::{
+    probe, remove_partial_files, transcode_file, verify_cheap, verify_full, write_atomic, PrivateKeySigner, Receipt, TranscodeOptions, TranscodeOutput,
+};
 
 use crate::args::{Cli, Command, ProbeArgs, TranscodeArgs, VerifyArgs};
 use crate::output;
@@ -71,11 +73,19 @@ fn transcode_one(loc: &Location, opts: &TranscodeOptions, dir: &Path, key: Optio
     progress.finish();
     let out = out?;
     std::fs::create_dir_all(dir).with_context(|| format!("while creating {}", dir.display()))?;
-    for r in &out.renditions {
-        let file = dir.join(format!("{}.{}", r.profile.name, r.profile.format.extension()));
-        std::fs::write(&file, &r.data).with_context(|| format!("while writing {}", file.display()))?;
+    // Every file is replaced whole, and the receipt goes last: whenever a receipt.json exists,
+    // the renditions it names are complete, even if this run is killed part-way. A previous
+    // run's receipt is dropped first (only now, so a failed run keeps the previous result).
+    remove_partial_files(dir)?;
+    let receipt_path = dir.join("receipt.json");
+    match std::fs::remove_file(&receipt_path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e).with_context(|| format!("while removing {}", receipt_path.display())),
+        _ => {}
     }
-    let receipt = write_receipt(&label, &out, key, &dir.join("receipt.json"))?;
+    for r in &out.renditions {
+        write_atomic(&dir.join(format!("{}.{}", r.profile.name, r.profile.format.extension())), &r.data)?;
+    }
+    let receipt = write_receipt(&label, &out, key, &receipt_path)?;
     report(&label, &out, &receipt, started, dir, json)
 }
 
@@ -84,6 +94,10 @@ fn transcode_playlist(loc: &Location, opts: &TranscodeOptions, dir: &Path, key: 
     let segments = load_segments(loc)?;
     let receipts_dir = dir.join("receipts");
     std::fs::create_dir_all(&receipts_dir).with_context(|| format!("while creating {}", receipts_dir.display()))?;
+    // What a killed earlier run may have left half-written (see transcode_one).
+    for d in [dir.to_path_buf(), receipts_dir.clone()].into_iter().chain(opts.profiles.iter().map(|p| dir.join(&p.name))) {
+        remove_partial_files(&d)?;
+    }
     let mut writer = PlaylistWriter::new(dir, &opts.profiles);
     let mut bad = 0usize;
     let progress = output::Progress::start(&loc.to_string());
@@ -130,7 +144,7 @@ fn write_receipt(label: &str, out: &TranscodeOutput, key: Option<&PrivateKeySign
         receipt.sign(k)?;
     }
     let text = serde_json::to_string_pretty(&receipt)?;
-    std::fs::write(path, text).with_context(|| format!("while writing {}", path.display()))?;
+    write_atomic(path, text.as_bytes())?;
     Ok(receipt)
 }
 
