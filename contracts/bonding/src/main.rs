@@ -2,12 +2,4 @@
 //! router serves (`lpx_bonding::interface`), for `contracts/bonding/abi.sol`. Empty otherwise.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 
-#[cfg(not(any(test, feature = "export-abi")))]
-#[no_mangle]
-/// Without `export-abi` the binary is empty (the contract is the library's `cdylib`).
-pub extern "C" fn main() {}
-
-#[cfg(feature = "export-abi")]
-fn main() {
-    print!("{}", lpx_bonding::interface::render(false));
-}
+lpx_contracts_common::export_abi_main!(print!("{}", lpx_bonding::interface::render(false)););

@@ -5,15 +5,7 @@
 //! `lpx-abi` declares. Empty otherwise.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
 
-#[cfg(not(any(test, feature = "export-abi")))]
-#[no_mangle]
-/// Without `export-abi` the binary is empty (the contract is the library's `cdylib`).
-pub extern "C" fn main() {}
-
-#[cfg(feature = "export-abi")]
-fn main() {
-    print!("{}", interface::render());
-}
+lpx_contracts_common::export_abi_main!(print!("{}", interface::render()););
 
 #[cfg(feature = "export-abi")]
 mod interface {
