@@ -89,6 +89,7 @@ else
 fi
 echo
 stem=$(basename "$src" .ts)
+lpx_bicubic=() # lpx's PSNR per rendition against the bicubic reference, reused at equal bitrates
 for ref in bicubic lanczos; do
   echo "PSNR against the source scaled with $ref:"
   echo
@@ -96,6 +97,7 @@ for ref in bicubic lanczos; do
   echo "|---|---|---|---|---|---|"
   for i in 0 1 2 3; do
     l=$(psnr "$work/lpx/$stem/${names[$i]}.ts" "${sizes[$i]}" $ref); f=$(psnr "$work/ff/${names[$i]}.ts" "${sizes[$i]}" $ref)
+    [ "$ref" = bicubic ] && lpx_bicubic[$i]="$l"
     echo "| ${names[$i]} ${sizes[$i]} ${rates[$i]} | $l | $(kbps "$work/lpx/$stem/${names[$i]}.ts") | $f | $(kbps "$work/ff/${names[$i]}.ts") | $(delta "$l" "$f") |"
   done
   if [ -n "${LPX_BENCH_BEFORE:-}" ]; then
@@ -125,6 +127,6 @@ echo
 echo "| rendition | lpx PSNR y / avg dB | lpx kbps | ffmpeg PSNR y / avg dB | ffmpeg kbps | Δ y / avg dB |"
 echo "|---|---|---|---|---|---|"
 for i in 0 1 2 3; do
-  l=$(psnr "$work/lpx/$stem/${names[$i]}.ts" "${sizes[$i]}" bicubic); f=$(psnr "$work/ffeq/${names[$i]}.ts" "${sizes[$i]}" bicubic)
+  l="${lpx_bicubic[$i]}"; f=$(psnr "$work/ffeq/${names[$i]}.ts" "${sizes[$i]}" bicubic)
   echo "| ${names[$i]} ${sizes[$i]} | $l | $(kbps "$work/lpx/$stem/${names[$i]}.ts") | $f | $(kbps "$work/ffeq/${names[$i]}.ts") | $(delta "$l" "$f") |"
 done

@@ -45,7 +45,8 @@ pub(crate) struct Rendition {
     scaler: Scaler,
     /// The current picture when it is the shared intermediate one.
     shared_picture: Option<Arc<ff::frame::Video>>,
-    /// The source timestamp of the current picture (whichever holds it).
+    /// The source timestamp of the current picture (whichever holds it); `None` until the
+    /// first one.
     picture_ts: Option<i64>,
     fps: FpsConverter,
     encoder: H264Encoder,
@@ -58,7 +59,6 @@ pub(crate) struct Rendition {
     frame_duration_90k: i64,
     frame_rate: ff::Rational,
     last_idr: Option<i64>,
-    has_picture: bool,
     path: PathBuf,
     frames: u64,
     first_pts: Option<i64>,
@@ -103,7 +103,6 @@ impl Rendition {
             frame_duration_90k,
             frame_rate,
             last_idr: None,
-            has_picture: false,
             path,
             frames: 0,
             first_pts: None,
@@ -140,7 +139,7 @@ impl Rendition {
         ts_90k: i64,
     ) -> Result<()> {
         let placement = self.fps.place(ts_90k);
-        if self.has_picture {
+        if self.picture_ts.is_some() {
             for ts in placement.repeat_previous {
                 self.encode_current(ts)?;
             }
@@ -160,7 +159,6 @@ impl Rendition {
             if let Err(e) = scaled {
                 return Err(self.named(e));
             }
-            self.has_picture = true;
             self.picture_ts = Some(ts_90k);
             self.encode_current(ts)?;
         }
