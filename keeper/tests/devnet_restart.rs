@@ -194,6 +194,21 @@ async fn setup(p: &Protocol, deposit: U256) -> u64 {
     p.next_round().await.saturating_to()
 }
 
+/// A fresh protocol after [`setup`]: the round it returns, the keeper's view of the contracts
+/// and that round's block hash (which the broker checks in tickets).
+async fn deployed(deposit: U256) -> (Protocol, u64, Contracts, B256) {
+    let p = Protocol::deploy().await;
+    let r1 = setup(&p, deposit).await;
+    let c = Contracts::of(&p);
+    let block_hash = p.view("RoundsManager", IRoundsManager::blockHashForRoundCall { _round: U256::from(r1) }).await;
+    (p, r1, c, block_hash)
+}
+
+/// The orchestrator, its reward caller (the keeper) and the broadcaster.
+fn roles(p: &Protocol) -> (Address, Address, Address) {
+    (p.accounts[ORCH], p.accounts[KEEPER], p.accounts[BROADCASTER])
+}
+
 /// Winning tickets (win probability 2^256 - 1) from the broadcaster to the orchestrator,
 /// created in `round` (whose block hash the broker checks), as the keeper's API takes them.
 fn tickets(round: u64, block_hash: B256, face: U256, nonces: std::ops::Range<u64>) -> (serde_json::Value, Vec<B256>) {
@@ -292,11 +307,8 @@ async fn round_start(p: &DynProvider, c: Contracts) -> u64 {
 async fn killed_mid_round_then_rpc_outage() {
     const N: u64 = 10;
     let face = eth(10);
-    let p = Protocol::deploy().await;
-    let r1 = setup(&p, face * U256::from(N)).await;
-    let c = Contracts::of(&p);
-    let block_hash = p.view("RoundsManager", IRoundsManager::blockHashForRoundCall { _round: U256::from(r1) }).await;
-    let (orch, keeper, broadcaster) = (p.accounts[ORCH], p.accounts[KEEPER], p.accounts[BROADCASTER]);
+    let (p, r1, c, block_hash) = deployed(face * U256::from(N)).await;
+    let (orch, keeper, broadcaster) = roles(&p);
 
     // The chain moves into a devnet process that persists it after every block.
     let dir = tempfile::tempdir().unwrap();
@@ -418,11 +430,8 @@ async fn wait_in_flight(p: &DynProvider, k: &KeeperProc) {
 async fn keeper_killed_with_tickets_queued() {
     const N: u64 = 8;
     let face = eth(10);
-    let p = Protocol::deploy().await;
-    let r1 = setup(&p, face * U256::from(N)).await;
-    let c = Contracts::of(&p);
-    let block_hash = p.view("RoundsManager", IRoundsManager::blockHashForRoundCall { _round: U256::from(r1) }).await;
-    let (orch, keeper, broadcaster) = (p.accounts[ORCH], p.accounts[KEEPER], p.accounts[BROADCASTER]);
+    let (p, r1, c, block_hash) = deployed(face * U256::from(N)).await;
+    let (orch, keeper, broadcaster) = roles(&p);
     let url = p.devnet.url();
     let chain = provider(&url);
     let deposit0 = deposit_of(&chain, c, broadcaster).await;
@@ -520,10 +529,8 @@ async fn redemption_throughput() {
     let face = eth(10);
     let runs: [(usize, u64); 2] = [(1, 30), (10, 100)];
     let total: u64 = runs.iter().map(|r| r.1).sum();
-    let p = Protocol::deploy().await;
-    setup(&p, face * U256::from(total)).await;
-    let c = Contracts::of(&p);
-    let (orch, keeper, broadcaster) = (p.accounts[ORCH], p.accounts[KEEPER], p.accounts[BROADCASTER]);
+    let (p, _, c, _) = deployed(face * U256::from(total)).await;
+    let (orch, keeper, broadcaster) = roles(&p);
     let chain = provider(&p.devnet.url());
     let dir = tempfile::tempdir().unwrap();
     let mut next = 0;
